@@ -1,0 +1,42 @@
+import type { Clock } from './seams.js';
+
+/** The longest delay Node's `setTimeout` honours; above it, it fires after 1 ms. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
+ * The real clock: `now()` is epoch ms with sub-ms precision (`performance.timeOrigin +
+ * performance.now()`, monotonic within a process), and `sleep` uses the global `setTimeout`
+ * looked up at call time, so Jest's or sinon's fake timers take effect. A sleep longer than
+ * 2^31-1 ms is split into chained timers, so it lasts as long as it says.
+ *
+ * @example
+ * await systemClock.sleep(250);
+ */
+export const systemClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  sleep,
+};
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    let remaining = ms;
+    let timer: ReturnType<typeof setTimeout>;
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const arm = (): void => {
+      const chunk = remaining > MAX_TIMER_DELAY ? MAX_TIMER_DELAY : remaining;
+      remaining -= chunk;
+      timer = setTimeout(fire, chunk);
+    };
+    const fire = (): void => {
+      if (remaining > 0) return arm();
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    arm();
+  });
+}

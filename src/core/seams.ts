@@ -1,0 +1,95 @@
+/**
+ * The interfaces the attempt loop plugs into. The library's own `RetryRegistry`,
+ * `CircuitBreaker`, `RetryBudget` and `AdaptiveRateLimiter` implement them; so can yours.
+ * This file imports only types, so nothing here creates a cycle.
+ */
+import type { GiveUpReason } from './types.js';
+
+/**
+ * Where time comes from. Every clock read, every wait and every deadline of the library goes
+ * through one, so a fake clock governs all of them.
+ *
+ * @example
+ * const clock = new ManualClock();
+ * const p = retry(fn, { clock });
+ * await clock.runAll();
+ */
+export interface Clock {
+  /** The current time in ms. The system clock returns epoch ms (HTTP-date `Retry-After` needs that). */
+  now(): number;
+  /**
+   * Resolves after `ms` milliseconds. When `signal` aborts first, the timer is cleared and the
+   * promise rejects with `signal.reason`. Must support any `ms` up to `Number.MAX_SAFE_INTEGER`.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The registry's handle on one operation, which the loop caches. `live` turns false when the
+ * operation is evicted or cleared; the loop then asks {@link AttemptRecorder.operation} again.
+ */
+export interface OperationRecorder {
+  readonly live: boolean;
+  /** A call has started (counts it in `calls` and `inFlight`). */
+  callStarted(): void;
+  /**
+   * One attempt has ended. `error` is what it failed with (`undefined` when it succeeded or
+   * fulfilled with a result `retryOnResult` rejected); `failed` tells success from failure.
+   */
+  attemptEnded(attemptNumber: number, delay: number, failed: boolean, error: unknown, timestamp: number, durationMs: number): void;
+  /**
+   * The call has ended after `attempts` attempts, having waited `totalDelayMs` between them.
+   * `reason` is set when it failed.
+   */
+  callEnded(attempts: number, totalDelayMs: number, reason: GiveUpReason | undefined, elapsedMs: number): void;
+}
+
+/** What the loop reports into: implemented by `RetryRegistry`. */
+export interface AttemptRecorder {
+  /** The recorder of one operation (created on first use). */
+  operation(name: string): OperationRecorder;
+}
+
+/**
+ * A circuit breaker as the loop sees it. Every attempt asks `tryAcquire()` first; an admitted
+ * attempt is then reported exactly once through `onSuccess`, `onFailure` or `onIgnored`.
+ */
+export interface CircuitBreakerLike {
+  /** `true` admits one attempt; `false` fails it fast with a `CircuitOpenError`. */
+  tryAcquire(): boolean;
+  /** Milliseconds until a refused attempt could be admitted, when known (for the error). */
+  retryAfterMs?(): number | undefined;
+  /** The admitted attempt succeeded. */
+  onSuccess(): void;
+  /** The admitted attempt failed with an error the call treats as retryable (a dependency failure). */
+  onFailure(): void;
+  /** The admitted attempt ended in a way that says nothing of the dependency's health (a non-retryable error, a cancellation). */
+  onIgnored(): void;
+}
+
+/**
+ * A retry budget as the loop sees it. `onCall` is told of every call, `tryRetry` asked before
+ * every retry, `onSuccess` told when a call succeeds.
+ */
+export interface RetryBudgetLike {
+  /** A call is starting its first attempt. */
+  onCall(): void;
+  /** May the call retry? `afterTimeout`: the failed attempt timed out. */
+  tryRetry(afterTimeout: boolean): boolean;
+  /**
+   * The call succeeded. `retried`: on a retry rather than the first attempt; `afterTimeout`:
+   * the retry that succeeded followed a timeout (what it cost).
+   */
+  onSuccess(retried: boolean, afterTimeout: boolean): void;
+}
+
+/**
+ * A client-side rate limiter as the loop sees it. Every attempt, the first included, asks
+ * `acquire()` for how long it must wait; every attempt's outcome is reported to `onResult`.
+ */
+export interface RateLimiterLike {
+  /** Reserves a send slot and returns the ms to wait before using it (0: send now). */
+  acquire(): number;
+  /** An attempt ended; `throttled`: it failed with a throttling error. */
+  onResult(throttled: boolean): void;
+}

@@ -1,0 +1,22 @@
+/**
+ * Cross-realm class checks. Each error class of this library carries a brand under a
+ * `Symbol.for` key, so a guard recognises errors made by another copy of the library (a second
+ * install, a `vm` context, a Jest sandbox) where `instanceof` would fail.
+ */
+const BRAND = Symbol.for('maestro-retry.error');
+
+/** Marks `error` as an instance of the named error class. */
+export function brand(error: Error, name: string): void {
+  Object.defineProperty(error, BRAND, { value: name, enumerable: false });
+}
+
+/** Whether `value` was branded with `name` (or a subclass's brand list contains it). */
+export function hasBrand(value: unknown, name: string): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const mark = (value as Record<symbol, unknown>)[BRAND];
+    return typeof mark === 'string' && (mark === name || mark.split(' ').includes(name));
+  } catch {
+    return false;
+  }
+}

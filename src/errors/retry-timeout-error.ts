@@ -1,0 +1,34 @@
+import { brand, hasBrand } from './brand.js';
+
+/**
+ * What a call rejects with when its `timeout` runs out: an attempt still running at the
+ * deadline is aborted, and a delay that would end past it is not waited. `cause` is the last
+ * attempt's error, when there was one. Give-up reason `'timeout'`.
+ *
+ * @example
+ * await retry(fn, { timeout: 5_000 }).catch((e) => { if (isRetryTimeoutError(e)) ... });
+ */
+export class RetryTimeoutError extends Error {
+  override readonly name = 'RetryTimeoutError' as const;
+  readonly operationName: string;
+  /** The call's `timeout`, in ms. */
+  readonly timeout: number;
+  /** Time from the call's start to its end, in ms. */
+  readonly elapsedMs: number;
+  /** How many attempts had started. */
+  readonly attemptCount: number;
+  constructor(details: { operationName: string; timeout: number; elapsedMs: number; attemptCount: number; cause?: unknown }) {
+    super(`${details.operationName} timed out after ${details.timeout} ms (${details.attemptCount} attempt${details.attemptCount === 1 ? '' : 's'})`,
+      'cause' in details && details.cause !== undefined ? { cause: details.cause } : undefined);
+    this.operationName = details.operationName;
+    this.timeout = details.timeout;
+    this.elapsedMs = details.elapsedMs;
+    this.attemptCount = details.attemptCount;
+    brand(this, 'RetryTimeoutError');
+  }
+}
+
+/** Whether `value` is a {@link RetryTimeoutError}. */
+export function isRetryTimeoutError(value: unknown): value is RetryTimeoutError {
+  return value instanceof RetryTimeoutError || hasBrand(value, 'RetryTimeoutError');
+}
