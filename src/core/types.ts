@@ -91,3 +91,6 @@ export interface RetryIfInfo {
 
 /** Any class (constructor) whose instances can be thrown. */
 export type ErrorClass = abstract new (...args: never[]) => unknown;
+
+/** The hooks an error can come from, as told to `onHookError` (`subscribe`: a registry listener). */
+export type HookName = 'onRetry' | 'onSuccess' | 'onGiveUp' | 'subscribe';

@@ -1,0 +1,29 @@
+import { runCall, type AnyFunction } from '../core/loop.js';
+import { normalizeOptions, type RetryOptions } from '../core/options.js';
+
+/**
+ * Wraps `fn` so every call of the wrapper retries it. The wrapper has `fn`'s parameters and
+ * `this`, and returns a promise of its awaited result. Options are validated here, once
+ * (a `TypeError` or `RangeError` names the bad option). The operation name defaults to
+ * `fn.name` (`'anonymous'` when empty).
+ *
+ * @example
+ * const getUser = withRetry(async (id: string) => api.get(`/users/${id}`), { maxRetries: 5 });
+ * const user = await getUser('42'); // (id: string) => Promise<User>
+ */
+export function withRetry<This, A extends unknown[], R>(
+  fn: (this: This, ...args: A) => R,
+  options?: RetryOptions<Awaited<R>>,
+): (this: This, ...args: A) => Promise<Awaited<R>> {
+  if (typeof fn !== 'function') {
+    throw new TypeError(`maestro-retry: withRetry() needs a function to wrap, got ${fn === null ? 'null' : typeof fn}`);
+  }
+  const policy = normalizeOptions(options);
+  const slot = { name: policy.operationName ?? (fn.name || 'anonymous'), recorder: undefined };
+  const target = fn as AnyFunction;
+  const wrapped = function (this: This, ...args: A): Promise<Awaited<R>> {
+    return runCall(policy, slot, target, this, args);
+  };
+  Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
+  return wrapped;
+}

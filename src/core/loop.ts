@@ -1,0 +1,511 @@
+/**
+ * The attempt loop behind every entry point. Data flows one way: the options were normalized
+ * once into a `Policy`; the loop runs attempts, asks the policies, and reports to the
+ * recorder and the hooks. Nothing here is called back by the registry.
+ *
+ * Two paths. The lean path runs a first attempt with no signal, deadline or policy in play:
+ * one `await`, no timer, no closure, the clock read twice only when something records time.
+ * Anything else (a failure, or options that need cancellation or policies) goes through
+ * `loop`, which holds the state of one call in a `Call` object.
+ */
+import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
+import { CircuitOpenError } from '../errors/circuit-open-error.js';
+import { RetryBudgetExhaustedError } from '../errors/retry-budget-exhausted-error.js';
+import { RetryExhaustedError, type RetryExhaustedDetails } from '../errors/retry-exhausted-error.js';
+import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
+import { computeDelay } from './backoff.js';
+import { isThrottlingError, isTimeoutError, isTransientError } from './classify.js';
+import { summarizeError } from './error-summary.js';
+import { matchesAny } from './match.js';
+import { callHook } from './hook-errors.js';
+import type { Policy } from './options.js';
+import { retryAfterMs } from './retry-after.js';
+import type { OperationRecorder } from './seams.js';
+import type { AttemptContext, GiveUpEvent, GiveUpReason, RetryAttempt, RetryEvent } from './types.js';
+
+/** Per-wrapper cache of the registry's handle on its operation. */
+export interface OperationSlot {
+  readonly name: string;
+  recorder: OperationRecorder | undefined;
+}
+
+/** Any function the loop calls: `fn(ctx)` for `retry()`, `fn.apply(this, args)` for the wrappers. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => unknown;
+
+const noop = (): void => undefined;
+
+/** The context given to `retry()`'s function. Its signal is made only when asked for. */
+class Context implements AttemptContext {
+  readonly attempt: number;
+  readonly retriesLeft: number;
+  #controller: AbortController | undefined;
+  constructor(attempt: number, retriesLeft: number, controller: AbortController | undefined) {
+    this.attempt = attempt;
+    this.retriesLeft = retriesLeft;
+    this.#controller = controller;
+  }
+  get signal(): AbortSignal {
+    return (this.#controller ??= new AbortController()).signal;
+  }
+}
+
+/** The state of one call on the full path. */
+class Call<T> {
+  recorder: OperationRecorder | undefined = undefined;
+  start = 0;
+  lastEnd = 0;
+  /** Attempts started so far; also the number of the current one. */
+  attempt = 0;
+  /** The delay waited before the current attempt. */
+  delay = 0;
+  totalDelay = 0;
+  previousDelay: number | undefined = undefined;
+  // The outcome of the last attempt.
+  failed = false;
+  hasError = false;
+  /** The last attempt that ended fulfilled (a success, or a result `retryOnResult` rejected). */
+  hasResult = false;
+  error: unknown = undefined;
+  value: T | undefined = undefined;
+  /** A predicate (`retryIf`, `retryOnResult`) threw: its error ends the call. */
+  predicateThrew = false;
+  refusal: CircuitOpenError | undefined = undefined;
+  breakerPending = false;
+  retryAfterTimeout = false;
+  // Cancellation: the call's scope aborts on the caller's signal or at the deadline.
+  scope: AbortController | undefined = undefined;
+  stop: 'aborted' | 'timeout' | undefined = undefined;
+  stopError: unknown = undefined;
+  onCallerAbort: (() => void) | undefined = undefined;
+  ended = false;
+  // Kept for a RetryExhaustedError, only when one may be built.
+  readonly errors: unknown[] | undefined;
+  readonly log: RetryAttempt[] | undefined;
+
+  constructor(
+    readonly p: Policy<T>,
+    readonly slot: OperationSlot,
+    readonly fn: AnyFunction,
+    readonly thisArg: unknown,
+    readonly args: readonly unknown[] | undefined,
+  ) {
+    const collect = p.wrapError || p.retryOnResult !== undefined;
+    this.errors = collect ? [] : undefined;
+    this.log = collect ? [] : undefined;
+  }
+}
+
+function recorderOf(p: Policy<unknown>, slot: OperationSlot): OperationRecorder | undefined {
+  if (p.registry === undefined) return undefined;
+  let recorder = slot.recorder;
+  if (recorder === undefined || !recorder.live) recorder = slot.recorder = p.registry.operation(slot.name);
+  recorder.callStarted();
+  return recorder;
+}
+
+/**
+ * Runs one call. `args === undefined` calls `fn(ctx)` (the `retry()` form); otherwise
+ * `fn.apply(thisArg, args)` (the wrapper form).
+ */
+export function runCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
+  if (p.lean) return leanCall(p, slot, fn, thisArg, args);
+  const c = new Call(p, slot, fn, thisArg, args);
+  c.recorder = recorderOf(p as Policy<unknown>, slot);
+  if (p.timed) c.start = p.clock.now();
+  return loop(c, false);
+}
+
+async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
+  const recorder = recorderOf(p as Policy<unknown>, slot);
+  const t0 = p.timed ? p.clock.now() : 0;
+  let value: T;
+  try {
+    value = (await (args === undefined ? fn(new Context(1, p.maxRetries, undefined)) : fn.apply(thisArg, args as unknown[]))) as T;
+  } catch (error) {
+    return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
+  }
+  if (p.retryOnResult !== undefined) {
+    let rejected: boolean;
+    try {
+      rejected = p.retryOnResult(value);
+    } catch (error) {
+      const c = resumeState(p, slot, fn, thisArg, args, recorder, t0);
+      c.predicateThrew = true;
+      endAttempt(c, t0, true, error, undefined);
+      return loop(c, true);
+    }
+    if (rejected) return resume(p, slot, fn, thisArg, args, recorder, t0, false, undefined, value);
+  }
+  if (recorder !== undefined) {
+    const t1 = p.clock.now();
+    recorder.attemptEnded(1, 0, false, undefined, t0, t1 - t0);
+    recorder.callEnded(1, 0, undefined, t1 - t0);
+  }
+  if (p.onSuccess !== undefined) {
+    const event: RetryEvent<T> = Object.freeze({
+      operationName: slot.name, attempt: 1, result: value, delay: 0, retriesLeft: p.maxRetries, elapsedMs: p.clock.now() - t0,
+    });
+    callHook(p.onSuccess, event, 'onSuccess', p.onHookError, false);
+  }
+  return value;
+}
+
+function resumeState<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined, recorder: OperationRecorder | undefined, t0: number): Call<T> {
+  const c = new Call(p, slot, fn, thisArg, args);
+  c.recorder = recorder;
+  c.start = t0;
+  c.attempt = 1;
+  return c;
+}
+
+/** Carries a failed lean first attempt over to the full loop. */
+function resume<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
+  recorder: OperationRecorder | undefined, t0: number, isError: boolean, error: unknown, value: T | undefined): Promise<T> {
+  const c = resumeState(p, slot, fn, thisArg, args, recorder, t0);
+  endAttempt(c, t0, isError, error, value);
+  return loop(c, true);
+}
+
+/** Records the end of attempt `c.attempt` and stores its outcome on `c`. */
+function endAttempt<T>(c: Call<T>, t0: number, isError: boolean, error: unknown, value: T | undefined): void {
+  c.failed = true;
+  c.hasError = isError;
+  c.hasResult = !isError;
+  if (isError) {
+    c.error = error;
+    c.errors?.push(error);
+  } else {
+    c.value = value;
+  }
+  record(c, t0, true, isError ? error : undefined);
+}
+
+function record<T>(c: Call<T>, t0: number, failed: boolean, error: unknown): void {
+  const p = c.p;
+  const t1 = p.timed ? p.clock.now() : 0;
+  c.lastEnd = t1;
+  c.recorder?.attemptEnded(c.attempt, c.delay, failed, error, t0, t1 - t0);
+  if (c.log !== undefined) {
+    const entry: RetryAttempt = error === undefined
+      ? { operationName: c.slot.name, attemptNumber: c.attempt, delay: c.delay, success: !failed, timestamp: t0, durationMs: t1 - t0 }
+      : { operationName: c.slot.name, attemptNumber: c.attempt, delay: c.delay, error: summarizeError(error), success: false, timestamp: t0, durationMs: t1 - t0 };
+    c.log.push(entry);
+  }
+}
+
+async function loop<T>(c: Call<T>, resumed: boolean): Promise<T> {
+  const p = c.p;
+  try {
+    if (!resumed) {
+      if (!open(c)) return giveUp(c, 'aborted');
+      p.budget?.onCall();
+      await attempt(c);
+    }
+    for (;;) {
+      if (c.stop !== undefined) return giveUp(c, c.stop);
+      if (c.refusal !== undefined) return giveUp(c, 'circuit-open');
+      if (!c.failed) return succeed(c);
+      const next = await decide(c);
+      if (c.stop !== undefined) return giveUp(c, c.stop);
+      if (typeof next === 'string') return giveUp(c, next);
+      if (p.onRetry !== undefined) {
+        const event: RetryEvent<T> = Object.freeze({
+          operationName: c.slot.name, attempt: c.attempt, ...outcome(c), delay: next,
+          retriesLeft: p.maxRetries + 1 - c.attempt, elapsedMs: p.clock.now() - c.start,
+        });
+        const pending = callHook(p.onRetry, event, 'onRetry', p.onHookError, true);
+        if (pending !== undefined) await pending;
+        if (c.stop !== undefined) return giveUp(c, c.stop);
+      }
+      if (next > 0) {
+        try {
+          await p.clock.sleep(next, c.scope?.signal);
+        } catch (error) {
+          if (c.stop !== undefined) return giveUp(c, c.stop);
+          throw error;
+        }
+      }
+      c.delay = next;
+      c.totalDelay += next;
+      c.previousDelay = next;
+      await attempt(c);
+    }
+  } finally {
+    close(c);
+  }
+}
+
+/** The error or result of the last attempt, for an event. */
+function outcome<T>(c: Call<T>): { error: unknown } | { result: T } | Record<string, never> {
+  return c.hasError ? { error: c.error } : c.hasResult ? { result: c.value as T } : {};
+}
+
+/** Opens the call's cancellation scope; `false` when the caller's signal is already aborted. */
+function open<T>(c: Call<T>): boolean {
+  const p = c.p;
+  if (p.signal === undefined && p.timeout === undefined) return true;
+  const signal = p.signal;
+  if (signal?.aborted) {
+    c.stop = 'aborted';
+    c.stopError = signal.reason;
+    return false;
+  }
+  const scope = (c.scope = new AbortController());
+  if (signal !== undefined) {
+    c.onCallerAbort = () => halt(c, 'aborted', signal.reason);
+    signal.addEventListener('abort', c.onCallerAbort, { once: true });
+  }
+  const timeout = p.timeout;
+  if (timeout !== undefined) {
+    p.clock.sleep(timeout, scope.signal).then(() => {
+      halt(c, 'timeout', new RetryTimeoutError({
+        operationName: c.slot.name, timeout, elapsedMs: timeout, attemptCount: c.attempt, cause: c.hasError ? c.error : undefined,
+      }));
+    }, noop);
+  }
+  return true;
+}
+
+function halt<T>(c: Call<T>, stop: 'aborted' | 'timeout', reason: unknown): void {
+  if (c.stop !== undefined || c.ended) return;
+  c.stop = stop;
+  c.stopError = reason;
+  c.scope!.abort(reason);
+}
+
+/** Settles `value` unless `signal` aborts first (then rejects with its reason). */
+function raceAbort<V>(value: V | PromiseLike<V>, signal: AbortSignal): Promise<V> {
+  return new Promise<V>((resolve, reject) => {
+    if (signal.aborted) {
+      Promise.resolve(value).then(noop, noop);
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(value).then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Runs the next attempt: rate limiter, breaker, the call itself (raced against its signal). */
+async function attempt<T>(c: Call<T>): Promise<void> {
+  const p = c.p;
+  if (p.rateLimiter !== undefined) {
+    const wait = p.rateLimiter.acquire();
+    if (wait > 0) {
+      try {
+        await p.clock.sleep(wait, c.scope?.signal);
+      } catch (error) {
+        if (c.stop !== undefined) return;
+        throw error;
+      }
+    }
+  }
+  if (c.stop !== undefined) return;
+  const breaker = p.circuitBreaker;
+  if (breaker !== undefined) {
+    if (!breaker.tryAcquire()) {
+      c.refusal = new CircuitOpenError(`Circuit breaker is open: ${c.slot.name} was not attempted`, {
+        cause: c.hasError ? c.error : undefined, retryAfterMs: breaker.retryAfterMs?.(),
+      });
+      return;
+    }
+    c.breakerPending = true;
+  }
+  const n = ++c.attempt;
+  const t0 = p.timed ? p.clock.now() : 0;
+  let controller: AbortController | undefined;
+  let link: (() => void) | undefined;
+  let timer: AbortController | undefined;
+  const scope = c.scope;
+  if (scope !== undefined || p.attemptTimeout !== undefined) {
+    const attemptController = (controller = new AbortController());
+    if (scope !== undefined) {
+      link = () => attemptController.abort(scope.signal.reason);
+      scope.signal.addEventListener('abort', link, { once: true });
+    }
+    const limit = p.attemptTimeout;
+    if (limit !== undefined) {
+      timer = new AbortController();
+      p.clock.sleep(limit, timer.signal).then(() => attemptController.abort(new AttemptTimeoutError(limit, n)), noop);
+    }
+  }
+  let value: T;
+  try {
+    const out = c.args === undefined ? c.fn(new Context(n, p.maxRetries + 1 - n, controller)) : c.fn.apply(c.thisArg, c.args as unknown[]);
+    value = (await (controller === undefined ? out : raceAbort(out, controller.signal))) as T;
+  } catch (error) {
+    if (link !== undefined) scope!.signal.removeEventListener('abort', link);
+    timer?.abort();
+    if (c.stop !== undefined) {
+      // Cut short by the caller's signal or the call's deadline: recorded with that reason,
+      // but not the call's "last error" (a RetryTimeoutError's cause stays the previous one).
+      c.failed = true;
+      record(c, t0, true, c.stopError);
+      return;
+    }
+    endAttempt(c, t0, true, error, undefined);
+    p.rateLimiter?.onResult(isThrottlingError(error));
+    return;
+  }
+  if (link !== undefined) scope!.signal.removeEventListener('abort', link);
+  timer?.abort();
+  p.rateLimiter?.onResult(false);
+  if (p.retryOnResult !== undefined) {
+    let rejected: boolean;
+    try {
+      rejected = p.retryOnResult(value);
+    } catch (error) {
+      c.predicateThrew = true;
+      endAttempt(c, t0, true, error, undefined);
+      return;
+    }
+    if (rejected) {
+      endAttempt(c, t0, false, undefined, value);
+      return;
+    }
+  }
+  c.failed = false;
+  c.hasError = false;
+  c.hasResult = true;
+  c.value = value;
+  if (c.breakerPending) {
+    c.breakerPending = false;
+    breaker!.onSuccess();
+  }
+  record(c, t0, false, undefined);
+}
+
+/** The decision order of API.md 4 for an attempt that failed with an error. */
+async function isRetryable<T>(c: Call<T>): Promise<boolean> {
+  const p = c.p;
+  const error = c.error;
+  if (p.abortOn.length > 0 && matchesAny(p.abortOn, error)) return false;
+  if (p.retryIf !== undefined) {
+    try {
+      return Boolean(await p.retryIf(error, Object.freeze({
+        operationName: c.slot.name, attempt: c.attempt, retriesLeft: p.maxRetries + 1 - c.attempt, elapsedMs: c.lastEnd - c.start,
+      })));
+    } catch (predicateError) {
+      // The predicate's own failure ends the call with its error; the attempt's error stays in
+      // the registry's history and in a RetryExhaustedError's `errors`.
+      c.error = predicateError;
+      c.predicateThrew = true;
+      return false;
+    }
+  }
+  if (p.retryOn.length > 0 && matchesAny(p.retryOn, error)) return true;
+  return isTransientError(error);
+}
+
+/** After a failed attempt: the delay before the next one, or why the call gives up. */
+async function decide<T>(c: Call<T>): Promise<number | GiveUpReason> {
+  const p = c.p;
+  const retryable = c.predicateThrew ? false : c.hasError ? await isRetryable(c) : true;
+  if (c.breakerPending) {
+    c.breakerPending = false;
+    if (retryable) p.circuitBreaker!.onFailure();
+    else p.circuitBreaker!.onIgnored();
+  }
+  if (c.stop !== undefined) return c.stop;
+  if (!retryable) return 'non-retryable';
+  if (c.attempt > p.maxRetries) return 'exhausted';
+  let delay = computeDelay(p, c.attempt, c.previousDelay);
+  const now = p.clock.now();
+  const hint = retryAfterMs(c.hasError ? c.error : c.value, now);
+  const elapsed = p.timeout === undefined ? 0 : now - c.start;
+  if (hint !== undefined) {
+    if (hint > p.maxDelay || (p.timeout !== undefined && elapsed + hint >= p.timeout)) return 'retry-after';
+    if (hint > delay) delay = hint;
+  }
+  if (p.timeout !== undefined && elapsed + delay >= p.timeout) {
+    c.stopError = new RetryTimeoutError({
+      operationName: c.slot.name, timeout: p.timeout, elapsedMs: elapsed, attemptCount: c.attempt, cause: c.hasError ? c.error : undefined,
+    });
+    return 'timeout';
+  }
+  if (p.budget !== undefined) {
+    const afterTimeout = c.hasError && isTimeoutError(c.error);
+    if (!p.budget.tryRetry(afterTimeout)) return 'budget';
+    c.retryAfterTimeout = afterTimeout;
+  }
+  return delay;
+}
+
+function succeed<T>(c: Call<T>): T {
+  const p = c.p;
+  const elapsed = c.lastEnd - c.start;
+  c.ended = true;
+  c.recorder?.callEnded(c.attempt, c.totalDelay, undefined, elapsed);
+  p.budget?.onSuccess(c.attempt > 1, c.retryAfterTimeout);
+  if (p.onSuccess !== undefined) {
+    const event: RetryEvent<T> = Object.freeze({
+      operationName: c.slot.name, attempt: c.attempt, result: c.value as T, delay: 0, retriesLeft: p.maxRetries + 1 - c.attempt, elapsedMs: elapsed,
+    });
+    callHook(p.onSuccess, event, 'onSuccess', p.onHookError, false);
+  }
+  return c.value as T;
+}
+
+function giveUp<T>(c: Call<T>, reason: GiveUpReason): never {
+  const p = c.p;
+  const elapsed = p.timed ? p.clock.now() - c.start : 0;
+  c.ended = true;
+  c.recorder?.callEnded(c.attempt, c.totalDelay, reason, elapsed);
+  const failure = failureOf(c, reason, elapsed);
+  if (p.onGiveUp !== undefined) {
+    const last = reason === 'circuit-open' ? { error: c.refusal } : outcome(c);
+    const event: GiveUpEvent<T> = Object.freeze({
+      operationName: c.slot.name, attempt: c.attempt, ...last, delay: 0,
+      retriesLeft: Math.max(0, p.maxRetries + 1 - c.attempt), elapsedMs: elapsed, reason,
+    });
+    callHook(p.onGiveUp, event, 'onGiveUp', p.onHookError, false);
+  }
+  throw failure;
+}
+
+/** What a call that gave up rejects with (API.md 7). */
+function failureOf<T>(c: Call<T>, reason: GiveUpReason, elapsed: number): unknown {
+  const p = c.p;
+  if (reason === 'aborted') return c.stopError;
+  if (reason === 'timeout') {
+    return c.stopError ?? new RetryTimeoutError({ operationName: c.slot.name, timeout: p.timeout!, elapsedMs: elapsed, attemptCount: c.attempt, cause: c.error });
+  }
+  const fromResult = c.hasResult && reason !== 'circuit-open';
+  if (!p.wrapError && !fromResult) return reason === 'circuit-open' ? c.refusal : c.error;
+  const details: RetryExhaustedDetails = {
+    operationName: c.slot.name,
+    reason,
+    errors: c.errors ?? (c.hasError ? [c.error] : []),
+    attempts: c.log ?? [],
+    elapsedMs: elapsed,
+    ...(reason === 'circuit-open' ? { cause: c.refusal } : c.hasError ? { cause: c.error } : { lastResult: c.value }),
+  };
+  return reason === 'budget' ? new RetryBudgetExhaustedError(details) : new RetryExhaustedError(details);
+}
+
+/** Releases everything the call holds: breaker slot, listener on the caller's signal, timers. */
+function close<T>(c: Call<T>): void {
+  if (c.breakerPending) {
+    c.breakerPending = false;
+    c.p.circuitBreaker!.onIgnored();
+  }
+  if (c.onCallerAbort !== undefined) c.p.signal!.removeEventListener('abort', c.onCallerAbort);
+  if (c.scope !== undefined && !c.scope.signal.aborted) c.scope.abort();
+  if (!c.ended) {
+    // Only an internal failure gets here (a clock that threw, `random` out of range): the
+    // call still leaves the registry's in-flight count.
+    c.ended = true;
+    c.recorder?.callEnded(c.attempt, c.totalDelay, 'non-retryable', c.p.timed ? c.lastEnd - c.start : 0);
+  }
+}

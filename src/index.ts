@@ -1,0 +1,34 @@
+/**
+ * maestro-retry: retries with exponential backoff for transient failures, behind
+ * `withRetry`, `retry` and `@Retryable`, with every call recorded in a registry.
+ * This file only re-exports.
+ */
+export { retry } from './api/retry.js';
+export { withRetry } from './api/with-retry.js';
+export { RetryManager, type ExecutionContext } from './api/retry-manager.js';
+export { ErrorHandler, type ErrorCategory, type RecoveryDecision } from './api/error-handler.js';
+export { getRetryHistory, getRetryStatistics } from './api/statistics.js';
+
+export type { RetryOptions } from './core/options.js';
+export type {
+  AttemptContext, ErrorClass, ErrorSummary, GiveUpEvent, GiveUpReason, HookName, JitterStrategy, RetryAttempt, RetryEvent, RetryIfInfo,
+} from './core/types.js';
+export type { AttemptRecorder, CircuitBreakerLike, Clock, OperationRecorder, RateLimiterLike, RetryBudgetLike } from './core/seams.js';
+export { calculateDelay, type BackoffOptions } from './core/backoff.js';
+export { isAbortError, isThrottlingError, isTimeoutError, isTransientError } from './core/classify.js';
+export { retryAfterMs } from './core/retry-after.js';
+export { systemClock } from './core/clock.js';
+
+export { TransientError, isTransientErrorInstance } from './errors/transient-error.js';
+export { PermanentError, isPermanentError } from './errors/permanent-error.js';
+export { AttemptTimeoutError, isAttemptTimeoutError } from './errors/attempt-timeout-error.js';
+export { CircuitOpenError, isCircuitOpenError } from './errors/circuit-open-error.js';
+export { RetryExhaustedError, isRetryExhaustedError, type RetryExhaustedDetails } from './errors/retry-exhausted-error.js';
+export { RetryBudgetExhaustedError, isRetryBudgetExhaustedError } from './errors/retry-budget-exhausted-error.js';
+export { RetryTimeoutError, isRetryTimeoutError } from './errors/retry-timeout-error.js';
+
+export { RetryRegistry } from './registry/retry-registry.js';
+export { defaultRegistry } from './registry/default-registry.js';
+export type { OperationStatistics, RegistryEvent, RetryHistory, RetryRegistryOptions, RetryStatistics } from './registry/types.js';
+
+export { ManualClock, flushMicrotasks } from './testing/manual-clock.js';

@@ -1,0 +1,88 @@
+import type { GiveUpReason } from '../core/types.js';
+
+/** The exact counters kept for an operation and for a whole registry. */
+export class Counters {
+  calls = 0;
+  inFlight = 0;
+  successes = 0;
+  failures = 0;
+  attempts = 0;
+  retries = 0;
+  successesAfterRetry = 0;
+  /** Attempts of finished calls, for `averageAttempts`. */
+  finishedAttempts = 0;
+  totalDelayMs = 0;
+  readonly giveUpReasons = new Map<GiveUpReason, number>();
+
+  callStarted(): void {
+    this.calls++;
+    this.inFlight++;
+  }
+
+  attemptEnded(attemptNumber: number): void {
+    this.attempts++;
+    if (attemptNumber > 1) this.retries++;
+  }
+
+  callEnded(attempts: number, totalDelayMs: number, reason: GiveUpReason | undefined): void {
+    this.inFlight--;
+    this.finishedAttempts += attempts;
+    this.totalDelayMs += totalDelayMs;
+    if (reason === undefined) {
+      this.successes++;
+      if (attempts > 1) this.successesAfterRetry++;
+    } else {
+      this.failures++;
+      this.giveUpReasons.set(reason, (this.giveUpReasons.get(reason) ?? 0) + 1);
+    }
+  }
+
+  /** Back to zero. */
+  reset(): void {
+    this.calls = this.inFlight = this.successes = this.failures = this.attempts = this.retries = 0;
+    this.successesAfterRetry = this.finishedAttempts = this.totalDelayMs = 0;
+    this.giveUpReasons.clear();
+  }
+
+  /** Adds (sign 1) or removes (sign -1) another set of counters. */
+  add(other: Counters, sign: 1 | -1): void {
+    this.calls += sign * other.calls;
+    this.inFlight += sign * other.inFlight;
+    this.successes += sign * other.successes;
+    this.failures += sign * other.failures;
+    this.attempts += sign * other.attempts;
+    this.retries += sign * other.retries;
+    this.successesAfterRetry += sign * other.successesAfterRetry;
+    this.finishedAttempts += sign * other.finishedAttempts;
+    this.totalDelayMs += sign * other.totalDelayMs;
+    for (const [reason, count] of other.giveUpReasons) {
+      const next = (this.giveUpReasons.get(reason) ?? 0) + sign * count;
+      if (next === 0) this.giveUpReasons.delete(reason);
+      else this.giveUpReasons.set(reason, next);
+    }
+  }
+
+  /** The figures every statistics object shares. */
+  summary(): {
+    calls: number; inFlight: number; successes: number; failures: number; attempts: number; retries: number;
+    successesAfterRetry: number; averageAttempts: number; successRate: number; totalDelayMs: number;
+    giveUpReasons: Partial<Record<GiveUpReason, number>>;
+  } {
+    const finished = this.successes + this.failures;
+    const giveUpReasons: Partial<Record<GiveUpReason, number>> = {};
+    for (const [reason, count] of this.giveUpReasons) giveUpReasons[reason] = count;
+    return {
+      calls: this.calls,
+      inFlight: this.inFlight,
+      successes: this.successes,
+      failures: this.failures,
+      attempts: this.attempts,
+      retries: this.retries,
+      successesAfterRetry: this.successesAfterRetry,
+      averageAttempts: finished === 0 ? 0 : this.finishedAttempts / finished,
+      successRate: finished === 0 ? 0 : this.successes / finished,
+      totalDelayMs: this.totalDelayMs,
+      giveUpReasons,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import { summarizeError } from '../core/error-summary.js';
+import type { OperationRecorder } from '../core/seams.js';
+import type { ErrorSummary, GiveUpReason, RetryAttempt } from '../core/types.js';
+import { AttemptRing } from './attempt-ring.js';
+import { Counters } from './counters.js';
+import { fromMap } from './own-keys.js';
+import type { OperationStatistics, RegistryEvent } from './types.js';
+
+/** What a record needs from its registry (kept as an interface so the two files do not import each other). */
+export interface RecordHost {
+  readonly totals: Counters;
+  /** Marks `record` most recently used. */
+  touch(record: OperationRecord): void;
+  /** Whether anyone listens (events are built only then). */
+  readonly listening: boolean;
+  emit(event: RegistryEvent): void;
+}
+
+/**
+ * One operation's counters and recent attempts. While live, every update also goes to the
+ * registry's totals; once evicted or cleared (`live === false`) it updates only itself, and the
+ * loop asks the registry for a new record before its next call.
+ */
+export class OperationRecord implements OperationRecorder {
+  live = true;
+  readonly counters = new Counters();
+  readonly errorCounts = new Map<string, number>();
+  lastError: ErrorSummary | undefined = undefined;
+  lastCallAt: number | undefined = undefined;
+  readonly #ring: AttemptRing;
+
+  constructor(
+    readonly name: string,
+    readonly host: RecordHost,
+    historyLimit: number,
+  ) {
+    this.#ring = new AttemptRing(historyLimit);
+  }
+
+  callStarted(): void {
+    this.counters.callStarted();
+    if (this.live) {
+      this.host.totals.callStarted();
+      this.host.touch(this);
+    }
+  }
+
+  attemptEnded(attemptNumber: number, delay: number, failed: boolean, error: unknown, timestamp: number, durationMs: number): void {
+    this.counters.attemptEnded(attemptNumber);
+    if (attemptNumber === 1) this.lastCallAt = timestamp;
+    let summary: ErrorSummary | undefined;
+    if (failed && error !== undefined) {
+      summary = summarizeError(error);
+      this.lastError = summary;
+      this.errorCounts.set(summary.name, (this.errorCounts.get(summary.name) ?? 0) + 1);
+    }
+    this.#ring.push(attemptNumber, delay, !failed, summary, timestamp, durationMs);
+    if (!this.live) return;
+    const host = this.host;
+    host.totals.attemptEnded(attemptNumber);
+    if (host.listening) {
+      const attempt: RetryAttempt = summary === undefined
+        ? { operationName: this.name, attemptNumber, delay, success: !failed, timestamp, durationMs }
+        : { operationName: this.name, attemptNumber, delay, error: summary, success: false, timestamp, durationMs };
+      host.emit({ type: 'attempt', attempt });
+    }
+  }
+
+  callEnded(attempts: number, totalDelayMs: number, reason: GiveUpReason | undefined, elapsedMs: number): void {
+    this.counters.callEnded(attempts, totalDelayMs, reason);
+    if (!this.live) return;
+    const host = this.host;
+    host.totals.callEnded(attempts, totalDelayMs, reason);
+    if (host.listening) {
+      host.emit(reason === undefined
+        ? { type: 'call', operationName: this.name, success: true, attempts, totalDelayMs, elapsedMs }
+        : { type: 'call', operationName: this.name, success: false, attempts, totalDelayMs, elapsedMs, reason });
+    }
+  }
+
+  /** The kept attempts, oldest first. */
+  history(): RetryAttempt[] {
+    return this.#ring.toArray(this.name);
+  }
+
+  statistics(): OperationStatistics {
+    const stats: OperationStatistics = {
+      operationName: this.name,
+      ...this.counters.summary(),
+      errorCounts: fromMap(this.errorCounts),
+    };
+    return {
+      ...stats,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      ...(this.lastCallAt === undefined ? {} : { lastCallAt: this.lastCallAt }),
+    };
+  }
+}
