@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { RatioRetryBudget } from '../../src/policies/ratio-retry-budget';
+import { ManualClock } from '../../src/testing/manual-clock';
+
+function grantsInARow(budget: RatioRetryBudget, max = 10_000): number {
+  let n = 0;
+  while (n < max && budget.tryRetry()) n++;
+  return n;
+}
+
+function calls(budget: RatioRetryBudget, n: number): void {
+  for (let i = 0; i < n; i++) budget.onCall();
+}
+
+describe('RatioRetryBudget', () => {
+  it('uses the documented defaults', () => {
+    const b = new RatioRetryBudget({ clock: new ManualClock() });
+    expect([b.ratio, b.minRetriesPerSecond, b.windowMs, b.reserve]).toEqual([0.1, 10, 10_000, 100]);
+  });
+
+  it('grants minRetriesPerSecond * window seconds retries with no calls at all', () => {
+    const b = new RatioRetryBudget({ clock: new ManualClock() });
+    expect(b.available).toBe(100);
+    expect(grantsInARow(b)).toBe(100);
+    expect(b.tryRetry()).toBe(false);
+  });
+
+  it('grants ratio retries per call on top of the reserve', () => {
+    const b = new RatioRetryBudget({ ratio: 0.1, minRetriesPerSecond: 1, windowMs: 10_000, clock: new ManualClock() });
+    calls(b, 200);
+    expect(b.available).toBe(30);
+    expect(grantsInARow(b)).toBe(30);
+  });
+
+  it('refuses every retry with ratio 0 and no floor', () => {
+    const b = new RatioRetryBudget({ ratio: 0, minRetriesPerSecond: 0, clock: new ManualClock() });
+    calls(b, 1000);
+    expect(b.tryRetry()).toBe(false);
+  });
+
+  it('ignores afterTimeout: a retry after a timeout costs the same', () => {
+    const b = new RatioRetryBudget({ ratio: 0.5, minRetriesPerSecond: 0, clock: new ManualClock() });
+    calls(b, 4);
+    expect([b.tryRetry(true), b.tryRetry(true), b.tryRetry(true)]).toEqual([true, true, false]);
+  });
+
+  it('grants again once the window has moved past the retries', async () => {
+    const clock = new ManualClock();
+    const b = new RatioRetryBudget({ minRetriesPerSecond: 1, windowMs: 10_000, clock });
+    expect(grantsInARow(b)).toBe(10);
+    await clock.advance(9_999);
+    expect(b.tryRetry()).toBe(false);
+    await clock.advance(1);
+    expect(grantsInARow(b)).toBe(10);
+  });
+
+  it('does not let calls about to leave the window pay for a burst now', async () => {
+    const clock = new ManualClock();
+    const b = new RatioRetryBudget({ ratio: 0.5, minRetriesPerSecond: 0, windowMs: 10_000, clock });
+    calls(b, 10);
+    await clock.advance(9_000);
+    // The window [9s, 19s) will hold these retries but not the calls made at 0.
+    expect(b.tryRetry()).toBe(false);
+    calls(b, 2);
+    expect(grantsInARow(b)).toBe(1);
+  });
+
+  it('settles at ratio of the calls under a steady full outage', async () => {
+    const clock = new ManualClock();
+    const b = new RatioRetryBudget({ clock });
+    let offered = 0;
+    let granted = 0;
+    for (let ms = 0; ms < 60_000; ms += 10) {
+      await clock.advance(10);
+      b.onCall(); // 100 calls/s, each failing and wanting 3 retries
+      offered++;
+      for (let r = 0; r < 3 && b.tryRetry(); r++) if (ms >= 20_000) granted++;
+    }
+    expect(offered).toBe(6000);
+    // After the window has filled: 10 retries/s from the ratio + 10/s from the floor.
+    expect(granted / 40).toBeGreaterThan(19);
+    expect(granted / 40).toBeLessThanOrEqual(20.5);
+  });
+
+  it('reports its window in stats', () => {
+    const b = new RatioRetryBudget({ ratio: 0.1, minRetriesPerSecond: 0, clock: new ManualClock() });
+    calls(b, 50);
+    b.tryRetry();
+    expect(b.stats).toEqual({ windowCalls: 50, windowRetries: 1, available: 4 });
+  });
+
+  it('starts no timer', () => {
+    const clock = new ManualClock();
+    const b = new RatioRetryBudget({ clock });
+    b.onCall();
+    b.tryRetry();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('never grants more than ratio * calls + minRetriesPerSecond * window in any window (property)', () => {
+    type Op = { kind: 'call'; n: number } | { kind: 'retry'; n: number } | { kind: 'advance'; ms: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant('call' as const), n: fc.integer({ min: 1, max: 20 }) }),
+      fc.record({ kind: fc.constant('retry' as const), n: fc.integer({ min: 1, max: 20 }) }),
+      fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 4000 }) }),
+    );
+    let refusals = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 0.1, 0.5, 1, 2),
+        fc.constantFrom(0, 0.5, 1, 10),
+        fc.constantFrom(1000, 5000, 10_000),
+        fc.array(op, { minLength: 10, maxLength: 150, size: 'max' }),
+        (ratio, minRetriesPerSecond, windowMs, ops) => {
+          const clock = { t: 0, now: () => clock.t, sleep: () => Promise.resolve() };
+          const b = new RatioRetryBudget({ ratio, minRetriesPerSecond, windowMs, clock });
+          const callTimes: number[] = [];
+          const grantTimes: number[] = [];
+          for (const o of ops) {
+            if (o.kind === 'advance') clock.t += o.ms;
+            else if (o.kind === 'call') for (let i = 0; i < o.n; i++, b.onCall()) callTimes.push(clock.t);
+            else for (let i = 0; i < o.n; i++) if (b.tryRetry()) grantTimes.push(clock.t);
+              else refusals++;
+          }
+          // Every window of windowMs starting on a bucket boundary (10 buckets per window).
+          const width = windowMs / 10;
+          const bound = (from: number) => {
+            const inWindow = (t: number) => t >= from && t < from + windowMs;
+            return ratio * callTimes.filter(inWindow).length + (minRetriesPerSecond * windowMs) / 1000 + 1e-9 >= grantTimes.filter(inWindow).length;
+          };
+          for (let from = -windowMs; from <= clock.t; from += width) if (!bound(from)) return false;
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(refusals).toBeGreaterThan(1000); // the generator does push the budget to its limit
+  });
+
+  it.each([
+    [{ ratio: -0.1 }, RangeError, 'RetryBudget.ratio option `ratio` must be a non-negative finite number, got -0.1'],
+    [{ ratio: '0.1' }, TypeError, '`ratio` must be a non-negative finite number, got "0.1"'],
+    [{ minRetriesPerSecond: NaN }, RangeError, '`minRetriesPerSecond` must be a non-negative finite number, got NaN'],
+    [{ windowMs: 0 }, RangeError, '`windowMs` must be a positive finite number, got 0'],
+    [{ windowMs: Infinity }, RangeError, 'got Infinity'],
+    [{ clock: Date }, TypeError, '`clock` must be an object with a now() method, got a function'],
+  ])('rejects %p', (options, Kind, message) => {
+    expect(() => new RatioRetryBudget(options as never)).toThrow(Kind);
+    expect(() => new RatioRetryBudget(options as never)).toThrow(message);
+  });
+});
