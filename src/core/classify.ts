@@ -30,12 +30,17 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
   'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
 ]);
 
-/** The HTTP status on `status`, `statusCode`, `response.status` or `$metadata.httpStatusCode`. */
+/**
+ * The HTTP status on `status`, `statusCode`, `response.status` (axios, ky, fetch wrappers),
+ * `response.statusCode` (got, whose `HTTPError` carries no status of its own) or
+ * `$metadata.httpStatusCode` (AWS SDK v3).
+ */
 export function httpStatusOf(error: unknown): number | undefined {
   for (const candidate of [
     safeGet(error, 'status'),
     safeGet(error, 'statusCode'),
     safeGet(safeGet(error, 'response'), 'status'),
+    safeGet(safeGet(error, 'response'), 'statusCode'),
     safeGet(safeGet(error, '$metadata'), 'httpStatusCode'),
   ]) {
     if (typeof candidate === 'number' && Number.isInteger(candidate)) return candidate;
