@@ -1,5 +1,6 @@
 import { reportHookError } from '../core/hook-errors.js';
 import type { AttemptRecorder } from '../core/seams.js';
+import type { HookName } from '../core/types.js';
 import { Counters } from './counters.js';
 import { OperationRecord, type RecordHost } from './operation-record.js';
 import { setOwn } from './own-keys.js';
@@ -38,6 +39,7 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
   #mostRecent: OperationRecord | undefined;
   #evicted = 0;
   #listeners = new Set<(event: RegistryEvent) => void>();
+  readonly #onHookError: ((error: unknown, hook: HookName) => void) | undefined;
 
   constructor(options: RetryRegistryOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -45,13 +47,20 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
     }
     this.maxHistoryPerOperation = checkBound('maxHistoryPerOperation', options.maxHistoryPerOperation, 100);
     this.maxOperations = checkBound('maxOperations', options.maxOperations, 1000);
+    const onHookError: unknown = options.onHookError;
+    if (onHookError !== undefined && typeof onHookError !== 'function') {
+      throw new TypeError(`maestro-retry: RetryRegistry option \`onHookError\` must be a function, got ${typeof onHookError}`);
+    }
+    this.#onHookError = onHookError as RetryRegistryOptions['onHookError'];
   }
 
   /** @internal the loop's handle on an operation, created on first use. */
   operation(name: string): OperationRecord {
     let record = this.#records.get(name);
     if (record === undefined) {
-      if (this.#records.size >= this.maxOperations) this.#evictOne();
+      // A loop, not one eviction: while calls were in flight the registry may have grown past
+      // the bound, and it must come back within it once they have ended.
+      while (this.#records.size >= this.maxOperations && this.#evictOne());
       record = new OperationRecord(name, this, this.maxHistoryPerOperation);
       this.#records.set(name, record);
       this.#mostRecent = record;
@@ -78,21 +87,23 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
       try {
         listener(event);
       } catch (error) {
-        reportHookError(error, 'subscribe');
+        reportHookError(error, 'subscribe', this.#onHookError);
       }
     }
   }
 
-  #evictOne(): void {
+  /** Evicts the least recently used operation with no call in flight; `false` when there is none. */
+  #evictOne(): boolean {
     for (const record of this.#records.values()) {
       if (record.counters.inFlight === 0) {
         this.#records.delete(record.name);
         record.live = false;
         if (this.#mostRecent === record) this.#mostRecent = undefined;
         this.#evicted++;
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   /**
@@ -150,7 +161,9 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
 
   /**
    * Calls `listener` with every attempt and every call's end, until the returned function is
-   * called. A listener that throws is reported (see `onHookError`) and never breaks a call.
+   * called. A listener that throws is reported (to the registry's `onHookError` option, else as
+   * a process warning) and never breaks a call: a listener belongs to the registry, not to any
+   * one call, so a call's own `onHookError` option is not told.
    */
   subscribe(listener: (event: RegistryEvent) => void): () => void {
     if (typeof listener !== 'function') {

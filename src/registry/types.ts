@@ -1,4 +1,4 @@
-import type { ErrorSummary, GiveUpReason, RetryAttempt } from '../core/types.js';
+import type { ErrorSummary, GiveUpReason, HookName, RetryAttempt } from '../core/types.js';
 
 /** Statistics of one operation. Counters are exact over the registry's lifetime. */
 export interface OperationStatistics {
@@ -70,4 +70,9 @@ export interface RetryRegistryOptions {
   readonly maxHistoryPerOperation?: number;
   /** Operations kept; the least recently used is evicted past it. @default 1000 */
   readonly maxOperations?: number;
+  /**
+   * Told when a listener given to `subscribe` throws (`hook` is `'subscribe'`).
+   * @default a process warning (`MaestroRetryWarning`)
+   */
+  readonly onHookError?: (error: unknown, hook: HookName) => void;
 }
