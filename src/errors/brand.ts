@@ -7,7 +7,8 @@ const BRAND = Symbol.for('maestro-retry.error');
 
 /** Marks `error` as an instance of the named error class. */
 export function brand(error: Error, name: string): void {
-  Object.defineProperty(error, BRAND, { value: name, enumerable: false });
+  // configurable, so a subclass constructor can re-brand with its own (longer) list
+  Object.defineProperty(error, BRAND, { value: name, enumerable: false, configurable: true });
 }
 
 /** Whether `value` was branded with `name` (or a subclass's brand list contains it). */

@@ -1,0 +1,60 @@
+import vm from 'node:vm';
+import { AttemptTimeoutError, isAttemptTimeoutError } from '../../src/errors/attempt-timeout-error.js';
+import { CircuitOpenError, isCircuitOpenError } from '../../src/errors/circuit-open-error.js';
+import { isPermanentError, PermanentError } from '../../src/errors/permanent-error.js';
+import { isRetryBudgetExhaustedError, RetryBudgetExhaustedError } from '../../src/errors/retry-budget-exhausted-error.js';
+import { isRetryExhaustedError, RetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
+import { isRetryTimeoutError, RetryTimeoutError } from '../../src/errors/retry-timeout-error.js';
+import { isTransientErrorInstance, TransientError } from '../../src/errors/transient-error.js';
+
+const details = { operationName: 'op', errors: [], attempts: [], elapsedMs: 5 };
+const cause = new Error('root');
+
+const cases: Array<[string, Error, (v: unknown) => boolean]> = [
+  ['TransientError', new TransientError('t', { cause }), isTransientErrorInstance],
+  ['PermanentError', new PermanentError('p', { cause }), isPermanentError],
+  ['AttemptTimeoutError', new AttemptTimeoutError(100, 2), isAttemptTimeoutError],
+  ['CircuitOpenError', new CircuitOpenError('open', { cause }), isCircuitOpenError],
+  ['RetryExhaustedError', new RetryExhaustedError({ ...details, reason: 'exhausted', cause }), isRetryExhaustedError],
+  ['RetryBudgetExhaustedError', new RetryBudgetExhaustedError({ ...details, cause }), isRetryBudgetExhaustedError],
+  ['RetryTimeoutError', new RetryTimeoutError({ operationName: 'op', timeout: 10, elapsedMs: 10, attemptCount: 1, cause }), isRetryTimeoutError],
+];
+
+describe('error classes', () => {
+  test.each(cases)('%s has its name, keeps its cause and has a guard', (name, error, guard) => {
+    expect(error.name).toBe(name);
+    expect(error).toBeInstanceOf(Error);
+    expect(guard(error)).toBe(true);
+    if (name !== 'AttemptTimeoutError') expect(error.cause).toBe(cause);
+    expect(String(error)).toContain(name);
+  });
+
+  test('guards tell the classes apart', () => {
+    for (const [name, , guard] of cases) {
+      for (const [other, error] of cases) {
+        const expected = name === other || (name === 'RetryExhaustedError' && other === 'RetryBudgetExhaustedError');
+        expect([name, other, guard(error)]).toEqual([name, other, expected]);
+      }
+    }
+    expect(isRetryExhaustedError(new Error('plain'))).toBe(false);
+    expect(isTransientErrorInstance('TransientError')).toBe(false);
+    expect(isPermanentError(null)).toBe(false);
+  });
+
+  test('a guard recognises an error branded in another realm', () => {
+    const foreign = vm.runInNewContext(`
+      const e = new Error('from elsewhere');
+      e.name = 'PermanentError';
+      Object.defineProperty(e, Symbol.for('maestro-retry.error'), { value: 'PermanentError' });
+      e;
+    `);
+    expect(foreign instanceof PermanentError).toBe(false);
+    expect(isPermanentError(foreign)).toBe(true);
+    expect(isTransientErrorInstance(foreign)).toBe(false);
+  });
+
+  test('RetryExhaustedError messages say what happened', () => {
+    expect(new RetryExhaustedError({ ...details, reason: 'exhausted', attempts: [{} as never, {} as never] }).message).toBe('op gave up (exhausted) after 2 attempts');
+    expect(new AttemptTimeoutError(250, 3).message).toBe('Attempt 3 timed out after 250 ms');
+  });
+});
