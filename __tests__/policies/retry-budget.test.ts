@@ -44,3 +44,11 @@ describe('RetryBudget factories', () => {
     expect(budget).toBeInstanceOf(RetryBudget);
   });
 });
+
+describe('the policies barrel', () => {
+  it('exports RetryBudget with its factories attached', async () => {
+    const barrel = await import('../../src/policies/index');
+    expect(typeof barrel.RetryBudget.ratio).toBe('function');
+    expect(barrel.RetryBudget.tokenBucket()).toBeInstanceOf(barrel.TokenBucketRetryBudget);
+  });
+});
