@@ -33,6 +33,42 @@ function header(headers: unknown, name: string): unknown {
   return undefined;
 }
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) and the obsolete RFC 850 form (`Sunday, 06-Nov-94 08:49:37 GMT`). */
+const RFC_DATE = /^(?:[a-z]{3,9},\s*)?(\d{1,2})[ -]([a-z]{3})[ -](\d{4}|\d{2})\s+(\d{2}):(\d{2}):(\d{2})\s+(?:GMT|UTC|UT|\+0000)$/i;
+/** The obsolete asctime form (`Sun Nov  6 08:49:37 1994`), which is in GMT. */
+const ASCTIME = /^[a-z]{3}\s+([a-z]{3})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})\s+(\d{4})$/i;
+
+/**
+ * An HTTP date (RFC 9110 5.6.7) in epoch ms, or `undefined`. Strict on purpose: `Date.parse`
+ * reads almost anything with a number in it as a date (`'retry in 5'` is May 2001, `'x 2099'`
+ * is 2099), and a garbage header must mean "no hint", not a wait of decades.
+ */
+function httpDate(text: string, now: number): number | undefined {
+  const rfc = RFC_DATE.exec(text);
+  const asc = rfc === null ? ASCTIME.exec(text) : null;
+  // [day, month, year, hours, minutes, seconds]
+  const parts = rfc !== null ? rfc.slice(1) : asc !== null ? [asc[2], asc[1], asc[6], asc[3], asc[4], asc[5]] : undefined;
+  if (parts === undefined) return undefined;
+  const [day, month, year, hours, minutes, seconds] = parts as [string, string, string, string, string, string];
+  const monthIndex = MONTHS.indexOf(month.toLowerCase());
+  const d = Number(day);
+  const h = Number(hours);
+  const m = Number(minutes);
+  const s = Number(seconds);
+  if (monthIndex < 0 || h > 23 || m > 59 || s > 60) return undefined;
+  let y = Number(year);
+  if (year.length === 2) {
+    // RFC 9110: a two-digit year more than 50 years ahead is the latest such year in the past.
+    const current = new Date(now).getUTCFullYear();
+    y += current - (current % 100);
+    if (y > current + 50) y -= 100;
+  }
+  const at = Date.UTC(y, monthIndex, d, h, m, Math.min(s, 59)); // a leap second counts as :59
+  return new Date(at).getUTCDate() === d ? at : undefined; // 31 Feb rolls over: not a date
+}
+
 /**
  * Parses a `Retry-After` value: delay-seconds, or an HTTP date (relative to `now`, in epoch
  * ms). A date in the past means 0. Garbage, negative numbers and NaN mean no hint.
@@ -42,18 +78,25 @@ export function parseRetryAfter(value: unknown, now: number): number | undefined
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (DELAY_SECONDS.test(text)) return Number(text) * 1000;
-  // An HTTP date names a weekday or month; this also keeps Date.parse('-1') (year -1) out.
-  if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  const at = httpDate(text, now);
+  if (at === undefined) return undefined;
+  const ms = at - now;
+  return ms > 0 ? ms : Number.isNaN(ms) ? undefined : 0;
+}
+
+/** A `retry-after-ms` value (a non-standard header some APIs send, in ms). */
+function parseMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  return DELAY_SECONDS.test(text) ? Number(text) : undefined;
 }
 
 function hintOf(source: object, now: number): number | undefined {
   const ms = safeGet(source, 'retryAfter');
   if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
   for (const headers of [safeGet(source, 'headers'), safeGet(safeGet(source, 'response'), 'headers')]) {
-    const precise = header(headers, 'retry-after-ms');
-    const preciseMs = typeof precise === 'string' && DELAY_SECONDS.test(precise.trim()) ? Number(precise) : undefined;
+    const preciseMs = parseMs(header(headers, 'retry-after-ms'));
     if (preciseMs !== undefined) return preciseMs;
     const hinted = parseRetryAfter(header(headers, 'retry-after'), now);
     if (hinted !== undefined) return hinted;
