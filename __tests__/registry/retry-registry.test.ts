@@ -236,24 +236,27 @@ describe('RetryRegistry bounds on operations', () => {
     expect(stats).toMatchObject({ calls: 4, evictedOperations: 2 });
   });
 
-  it('never evicts an operation with a call in flight', async () => {
+  it('never evicts an operation with a call in flight, and trims back to the bound as calls end', async () => {
     const clock = new ManualClock();
     const registry = new RetryRegistry({ maxOperations: 1 });
     const pending = retry(succeedAt(2), { registry, clock, operationName: 'busy' });
     await flushMicrotasks();
-    await retry(() => 1, { registry, clock, operationName: 'quick' });
+    const quick = retry(() => 1, { registry, clock, operationName: 'quick' });
+    // Both held while both are in flight: more than maxOperations for now.
+    expect(Object.keys(registry.getStatistics().operations).sort()).toEqual(['busy', 'quick']);
+    await quick;
+    // 'quick' ended and the registry trimmed back to the bound; 'busy' (still in flight) stayed.
     let stats = registry.getStatistics();
-    // 'busy' stays (its call is in flight): the registry holds more than maxOperations for now.
-    expect(Object.keys(stats.operations).sort()).toEqual(['busy', 'quick']);
-    expect(stats.evictedOperations).toBe(0);
+    expect(Object.keys(stats.operations)).toEqual(['busy']);
+    expect(stats).toMatchObject({ evictedOperations: 1, totalOperations: 1, calls: 2, inFlight: 1 });
     await clock.runAll();
     await pending;
     stats = registry.getStatistics();
     expect(stats.operations.busy).toMatchObject({ calls: 1, attempts: 2, successes: 1, inFlight: 0 });
-    expect(stats).toMatchObject({ calls: 2, attempts: 3, inFlight: 0 });
+    expect(stats).toMatchObject({ calls: 2, attempts: 3, inFlight: 0, evictedOperations: 1 });
   });
 
-  it('returns within maxOperations at the next new operation once in-flight calls have ended', async () => {
+  it('returns within maxOperations once in-flight calls have ended', async () => {
     const clock = new ManualClock();
     const registry = new RetryRegistry({ maxOperations: 2 });
     const pending = ['p1', 'p2', 'p3'].map((name) => retry(succeedAt(2), { registry, clock, operationName: name }));
@@ -261,6 +264,7 @@ describe('RetryRegistry bounds on operations', () => {
     expect(registry.getStatistics().totalOperations).toBe(3);
     await clock.runAll();
     await Promise.all(pending);
+    expect(Object.keys(registry.getStatistics().operations).sort()).toEqual(['p2', 'p3']);
     await retry(() => 1, { registry, operationName: 'next' });
     const stats = registry.getStatistics();
     expect(stats.totalOperations).toBe(2);
@@ -268,12 +272,14 @@ describe('RetryRegistry bounds on operations', () => {
     expect(stats).toMatchObject({ evictedOperations: 2, calls: 4, attempts: 7 });
   });
 
-  it('with maxOperations 0 holds only the operation in use', async () => {
+  it('with maxOperations 0 holds an operation only while it has a call in flight, and keeps the totals', async () => {
     const registry = new RetryRegistry({ maxOperations: 0 });
-    await retry(() => 1, { registry, operationName: 'a' });
+    const a = retry(() => 1, { registry, operationName: 'a' });
+    expect(Object.keys(registry.getStatistics().operations)).toEqual(['a']);
+    await a;
     await retry(() => 1, { registry, operationName: 'b' });
     const stats = registry.getStatistics();
-    expect(stats).toMatchObject({ calls: 2, evictedOperations: 1, totalOperations: 1 });
+    expect(stats).toMatchObject({ calls: 2, successes: 2, evictedOperations: 2, totalOperations: 0, operations: {} });
   });
 
   it('rejects invalid bounds, naming the option', () => {

@@ -14,6 +14,10 @@ export interface RecordHost {
   /** Whether anyone listens (events are built only then). */
   readonly listening: boolean;
   emit(event: RegistryEvent): void;
+  /** Set while the registry holds more than `maxOperations` (operations with calls in flight could not be evicted). */
+  readonly overBound: boolean;
+  /** Evicts operations with no call in flight until the registry is back within `maxOperations`. */
+  trim(): void;
 }
 
 /**
@@ -76,6 +80,7 @@ export class OperationRecord implements OperationRecorder {
         ? { type: 'call', operationName: this.name, success: true, attempts, totalDelayMs, elapsedMs }
         : { type: 'call', operationName: this.name, success: false, attempts, totalDelayMs, elapsedMs, reason });
     }
+    if (host.overBound) host.trim();
   }
 
   /** The kept attempts, oldest first. */

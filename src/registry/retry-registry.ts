@@ -23,7 +23,8 @@ function checkBound(option: string, value: unknown, fallback: number): number {
  * attempts per operation and `maxOperations` operations (the least recently used one is
  * evicted, counted in `evictedOperations`; its figures stay in the totals). An operation with
  * a call in flight is never evicted: while every held operation has one, the registry holds
- * more than `maxOperations` rather than lose a count.
+ * more than `maxOperations` rather than lose a count, and evicts down to the bound as those
+ * calls end.
  *
  * @example
  * const registry = new RetryRegistry({ maxHistoryPerOperation: 20 });
@@ -58,12 +59,12 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
   operation(name: string): OperationRecord {
     let record = this.#records.get(name);
     if (record === undefined) {
-      // A loop, not one eviction: while calls were in flight the registry may have grown past
-      // the bound, and it must come back within it once they have ended.
       while (this.#records.size >= this.maxOperations && this.#evictOne());
       record = new OperationRecord(name, this, this.maxHistoryPerOperation);
       this.#records.set(name, record);
       this.#mostRecent = record;
+      // Every held operation had a call in flight: hold more for now, and trim as calls end.
+      if (this.#records.size > this.maxOperations) this.overBound = true;
     }
     return record;
   }
@@ -74,6 +75,15 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
     this.#records.delete(record.name);
     this.#records.set(record.name, record);
     this.#mostRecent = record;
+  }
+
+  /** @internal set while more than `maxOperations` are held; the records then call `trim()` as calls end. */
+  overBound = false;
+
+  /** @internal */
+  trim(): void {
+    while (this.#records.size > this.maxOperations && this.#evictOne());
+    this.overBound = this.#records.size > this.maxOperations;
   }
 
   /** @internal */
@@ -150,11 +160,13 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
       record.live = false;
       if (this.#mostRecent === record) this.#mostRecent = undefined;
       this.totals.add(record.counters, -1);
+      this.overBound = this.#records.size > this.maxOperations;
       return;
     }
     for (const record of this.#records.values()) record.live = false;
     this.#records.clear();
     this.#mostRecent = undefined;
+    this.overBound = false;
     this.totals.reset();
     this.#evicted = 0;
   }
