@@ -32,3 +32,10 @@ export { defaultRegistry } from './registry/default-registry.js';
 export type { OperationStatistics, RegistryEvent, RetryHistory, RetryRegistryOptions, RetryStatistics } from './registry/types.js';
 
 export { ManualClock, flushMicrotasks } from './testing/manual-clock.js';
+
+export {
+  AdaptiveRateLimiter, CircuitBreaker, RatioRetryBudget, RetryBudget, TokenBucketRetryBudget,
+  type AdaptiveRateLimiterOptions, type AdaptiveRateLimiterStats, type CircuitBreakerOptions, type CircuitBreakerStats,
+  type CircuitState, type CircuitStateChange, type RatioRetryBudgetOptions, type RatioRetryBudgetStats,
+  type TokenBucketRetryBudgetOptions, type TokenBucketRetryBudgetStats,
+} from './policies/index.js';
