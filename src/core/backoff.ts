@@ -102,6 +102,9 @@ export function computeDelay(p: BackoffParams, k: number, previous: number | und
 export function calculateDelay(retryNumber: number, options: BackoffOptions = {}): number {
   if (typeof retryNumber !== 'number') typeFail('retryNumber', 'a positive integer', retryNumber);
   if (!Number.isInteger(retryNumber) || retryNumber < 1) rangeFail('retryNumber', 'a positive integer', retryNumber);
+  // `null` would otherwise fail with a bare "Cannot read properties of null", and a string
+  // would silently mean "all defaults".
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) typeFail('options', 'an object', options);
   const params = normalizeBackoff(options);
   let previous: number | undefined;
   if (options.previousDelay !== undefined) previous = checkNumber('previousDelay', options.previousDelay, false);
