@@ -132,7 +132,7 @@ const table: Array<readonly [option: string, ...Bad]> = [
 ];
 
 describe('option validation: every option against hostile values', () => {
-  it.each(table)('%s = %s is refused with a %p... naming the option and the value', (option, _label, value, ErrorClass, shown) => {
+  it.each(table)('%s = %s is refused, naming the option and the value', (option, _label, value, ErrorClass, shown) => {
     const options = { [option]: value } as RetryOptions;
     let thrown: unknown;
     try {
