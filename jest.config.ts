@@ -1,9 +1,10 @@
 import type { Config } from 'jest';
 
 /**
- * Three Jest projects. `core` runs every test but the decorator suite. The decorator suite
- * (`__tests__/decorators/`) runs once per TypeScript decorator mode, each with its own
- * tsconfig, so one behaviour suite proves both modes. ts-jest type-checks every test file.
+ * Four Jest projects. `core` runs every test but the decorator suite. The decorator suite
+ * (`__tests__/decorators/`) runs once per TypeScript decorator mode (TC39; legacy with and
+ * without emitDecoratorMetadata), each with its own tsconfig, so one behaviour suite proves
+ * every mode.
  */
 const moduleNameMapper = {
   '^maestro-retry$': '<rootDir>/src/index.ts',
@@ -24,8 +25,21 @@ function project(displayName: string, tsconfig: string, testMatch: string[], tes
 const config: Config = {
   projects: [
     project('core', '<rootDir>/tsconfig.json', ['<rootDir>/__tests__/**/*.test.ts'], ['<rootDir>/__tests__/decorators/']),
-    project('decorators:tc39', '<rootDir>/tsconfig.json', ['<rootDir>/__tests__/decorators/**/*.test.ts']),
-    project('decorators:legacy', '<rootDir>/tsconfig.legacy.json', ['<rootDir>/__tests__/decorators/**/*.test.ts']),
+    // The decorator suite, once per mode. `__DECORATORS__` tells the suite which mode its
+    // project claims, so it can check that the code really was compiled that way, and which
+    // tsconfig to type-check the suite with (ts-jest only transpiles: isolatedModules).
+    {
+      ...project('decorators:tc39', '<rootDir>/tsconfig.json', ['<rootDir>/__tests__/decorators/**/*.test.ts']),
+      globals: { __DECORATORS__: { mode: 'tc39', designMetadata: false, tsconfig: 'tsconfig.json' } },
+    },
+    {
+      ...project('decorators:legacy', '<rootDir>/tsconfig.legacy.json', ['<rootDir>/__tests__/decorators/**/*.test.ts']),
+      globals: { __DECORATORS__: { mode: 'legacy', designMetadata: true, tsconfig: 'tsconfig.legacy.json' } },
+    },
+    {
+      ...project('decorators:legacy-nometa', '<rootDir>/tsconfig.legacy-nometa.json', ['<rootDir>/__tests__/decorators/**/*.test.ts']),
+      globals: { __DECORATORS__: { mode: 'legacy', designMetadata: false, tsconfig: 'tsconfig.legacy-nometa.json' } },
+    },
   ],
 };
 

@@ -1,0 +1,163 @@
+/**
+ * `@Retryable`: one decorator function for both TypeScript decorator modes, told apart by its
+ * second argument (a context object with a string `kind` means TC39 standard decorators; a
+ * property key means legacy `experimentalDecorators`), as mobx 6 does. A thin layer over the
+ * same pieces as `withRetry`: options normalized once, one `OperationSlot` per decorated method
+ * (shared by every instance), `runCall` with `this` kept.
+ */
+import 'reflect-metadata';
+import { runCall, type AnyFunction, type OperationSlot } from '../core/loop.js';
+import { mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
+import type { ErrorClass } from '../core/types.js';
+import { findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
+
+export { RETRYABLE_METADATA, getRetryableOptions } from './retryable-metadata.js';
+
+/**
+ * What `Retryable(...)` returns: a method decorator for both modes. Its overloads accept only
+ * methods that return a `PromiseLike` (of `T`, when the options name a result type), so
+ * decorating a sync method is a compile error; wrap a sync function with `withRetry` instead.
+ *
+ * @example
+ * const retryTwice: RetryableDecorator = Retryable(2);
+ * class Api {
+ *   @retryTwice async ping(): Promise<void> { ... }
+ * }
+ */
+export interface RetryableDecorator<T = unknown> {
+  /** TC39 standard decorators (TypeScript >= 5.0 without `experimentalDecorators`). */
+  <This, A extends unknown[], R extends PromiseLike<T>>(
+    value: (this: This, ...args: A) => R,
+    context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>,
+  ): (this: This, ...args: A) => R;
+  /** Legacy `experimentalDecorators` (with or without `emitDecoratorMetadata`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any[]`: the method's own parameters must fit
+  <F extends (...args: any[]) => PromiseLike<T>>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<F>,
+  ): TypedPropertyDescriptor<F>;
+}
+
+function misuse(what: string): never {
+  throw new TypeError(`maestro-retry: @Retryable can only decorate methods, not ${what}. Wrap other functions with withRetry().`);
+}
+
+function describeKey(key: unknown): string {
+  return typeof key === 'symbol' ? `[${key.description ?? ''}]` : `"${String(key)}"`;
+}
+
+/** The wrapper that replaces the method: no closure or lookup per call beyond `withRetry`'s. */
+function wrap(policy: Policy, record: MethodRecord, method: AnyFunction): AnyFunction {
+  const wrapped = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return runCall(policy, record.slot ?? slotFrom(record, this), method, this, args);
+  };
+  Object.defineProperty(wrapped, 'name', { value: method.name, configurable: true });
+  registerWrapper(wrapped, record);
+  return wrapped;
+}
+
+/** TC39 only: a call before the declaring class was known (no instance constructed yet). */
+function slotFrom(record: MethodRecord, thisArg: unknown): OperationSlot {
+  const owner = findOwner(record, thisArg);
+  if (owner !== undefined) settle(record, owner);
+  // Called with a `this` that leads nowhere: record under the bare method name, uncached.
+  return record.slot ?? { name: typeof record.methodName === 'symbol' ? `[${record.methodName.description ?? ''}]` : record.methodName, recorder: undefined };
+}
+
+function newRecord(given: Readonly<RetryOptions>, methodName: string | symbol, isStatic: boolean): MethodRecord {
+  const slot = given.operationName === undefined ? undefined : { name: given.operationName, recorder: undefined };
+  return { methodName, isStatic, given, wrapper: undefined, slot, resolved: undefined };
+}
+
+interface Tc39Context {
+  readonly kind: string;
+  readonly name: string | symbol;
+  readonly static?: boolean;
+  readonly private?: boolean;
+  addInitializer(initializer: (this: unknown) => void): void;
+}
+
+function decorateTc39(policy: Policy, given: Readonly<RetryOptions>, value: unknown, context: Tc39Context): AnyFunction {
+  const key = describeKey(context.name);
+  if (context.kind !== 'method') {
+    const kind = context.kind === 'accessor' ? 'auto-accessor' : context.kind;
+    misuse(`${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} (${key})`);
+  }
+  if (context.private === true) misuse(`a private method (${key}): the declaring class cannot be told from it`);
+  if (typeof value !== 'function') misuse(`${key}, which is not a function`);
+  const record = newRecord(given, context.name, context.static === true);
+  const wrapped = wrap(policy, record, value as AnyFunction);
+  // Static: runs once, at class definition, with `this` = the class. Instance: runs at each
+  // construction, with `this` = the instance; only the first does any work.
+  context.addInitializer(function (this: unknown): void {
+    if (record.resolved !== undefined) return;
+    const owner = record.isStatic ? this : findOwner(record, this);
+    if (typeof owner === 'object' || typeof owner === 'function') settle(record, owner as object);
+  });
+  return wrapped;
+}
+
+function decorateLegacy(policy: Policy, given: Readonly<RetryOptions>, target: unknown, key: string | symbol, descriptor: unknown): PropertyDescriptor {
+  if (typeof target !== 'object' && typeof target !== 'function') misuse(`${describeKey(key)} on ${String(target)}`);
+  if (descriptor === undefined || descriptor === null) misuse(`a field (${describeKey(key)})`);
+  if (typeof descriptor === 'number') misuse(`a parameter (of ${describeKey(key)})`);
+  const d = descriptor as PropertyDescriptor;
+  if (typeof d.get === 'function' || typeof d.set === 'function') misuse(`an accessor (${describeKey(key)})`);
+  if (typeof d.value !== 'function') misuse(`${describeKey(key)}, which is not a function`);
+  const record = newRecord(given, key, typeof target === 'function');
+  const wrapped = wrap(policy, record, d.value as AnyFunction);
+  settle(record, target as object);
+  return { ...d, value: wrapped };
+}
+
+function frozenGiven(given: RetryOptions | undefined): Readonly<RetryOptions> {
+  const merged = mergeOptions(given) as Record<string, unknown>;
+  for (const list of ['retryOn', 'abortOn']) {
+    if (Array.isArray(merged[list])) merged[list] = Object.freeze(merged[list].slice());
+  }
+  return Object.freeze(merged as RetryOptions);
+}
+
+/**
+ * Makes a method retry on failure. Works under TC39 standard decorators (TypeScript >= 5.0,
+ * no flag) and legacy `experimentalDecorators` (with or without `emitDecoratorMetadata`), on
+ * instance and static methods; `this`, parameters and return type are kept. Only methods that
+ * return a Promise (or PromiseLike) can be decorated: anything else is a compile error.
+ *
+ * The options are validated here, when the class is defined. Every instance shares one
+ * operation in the registry, named `'ClassName.methodName'` after the class that declares the
+ * method (static methods too), unless `operationName` is given. The resolved options are
+ * stored with reflect-metadata under {@link RETRYABLE_METADATA}; read them with
+ * {@link getRetryableOptions}. Decorating a field, accessor, private method or class throws a
+ * `TypeError` when the class is defined.
+ *
+ * @example
+ * class UserService {
+ *   @Retryable({ maxRetries: 5, jitter: 'full', retryOn: [HttpError] })
+ *   async findUser(id: string): Promise<User> { return this.http.get(`/users/${id}`); }
+ *
+ *   @Retryable(3)   // shorthand: Retryable(maxRetries, retryOn?)
+ *   static async ping(): Promise<void> { ... }
+ * }
+ */
+export function Retryable<T = unknown>(options?: RetryOptions<T>): RetryableDecorator<T>;
+export function Retryable(maxRetries: number, retryOn?: readonly ErrorClass[]): RetryableDecorator;
+export function Retryable(first?: RetryOptions | number, retryOn?: readonly ErrorClass[]): RetryableDecorator {
+  if (typeof first === 'function' || arguments.length > 2 || (retryOn !== undefined && typeof first !== 'number')) {
+    throw new TypeError('maestro-retry: @Retryable must be called: write @Retryable(), @Retryable({ ...options }) or @Retryable(maxRetries, retryOn?)');
+  }
+  const given: RetryOptions | undefined = typeof first === 'number' ? { maxRetries: first, retryOn } : first;
+  const policy = normalizeOptions(given);
+  const frozen = frozenGiven(given);
+  function decorator(value: unknown, context: unknown, descriptor?: unknown): unknown {
+    if (typeof context === 'object' && context !== null && typeof (context as Tc39Context).kind === 'string') {
+      return decorateTc39(policy, frozen, value, context as Tc39Context);
+    }
+    if (typeof context === 'string' || typeof context === 'symbol') {
+      return decorateLegacy(policy, frozen, value, context, descriptor);
+    }
+    return misuse(context === undefined ? 'a class' : `this target (${typeof context})`);
+  }
+  return decorator as RetryableDecorator;
+}
