@@ -135,6 +135,26 @@ describe('RetryRegistry counters', () => {
   });
 });
 
+describe('RetryRegistry counters at the edges', () => {
+  it('counts a call cancelled before its first attempt as a failure with no attempt', async () => {
+    const registry = new RetryRegistry();
+    const fn = jest.fn(() => 1);
+    await expect(retry(fn, { registry, operationName: 'x', signal: AbortSignal.abort(new Error('stop')) })).rejects.toThrow('stop');
+    expect(fn).not.toHaveBeenCalled();
+    expect(registry.getStatistics()).toMatchObject({
+      calls: 1, inFlight: 0, failures: 1, attempts: 0, averageAttempts: 0, successRate: 0, giveUpReasons: { aborted: 1 },
+    });
+    expect(registry.getHistory('x')).toEqual({ x: [] });
+  });
+
+  // The recorder is told the outcome ('error' | 'result'), so a thrown `undefined` is an error.
+  test('counts a thrown undefined under its type, like other thrown non-errors', async () => {
+    const registry = new RetryRegistry();
+    await retry(() => { throw undefined; }, { registry, operationName: 'u' }).catch(() => undefined);
+    expect(registry.getStatistics().operations.u!.errorCounts).toEqual({ undefined: 1 });
+  });
+});
+
 describe('RetryRegistry history', () => {
   it('keeps each attempt with its number, delay, error, outcome, start time and duration', async () => {
     const clock = new ManualClock(5_000);
