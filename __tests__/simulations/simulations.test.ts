@@ -1,0 +1,75 @@
+/**
+ * Scaled-down runs of the two simulations (`npm run simulate`, `npm run simulate:overload`),
+ * asserting their qualitative results so the claims in docs/policies.md cannot rot. Same
+ * code as the scripts (bench/sim/*), smaller fleets and shorter windows.
+ */
+import { DEFAULT_STORM, runStorm, STORM_CONFIGS, type StormParams } from '../../bench/sim/storm';
+import { runOverload, type OverloadParams } from '../../bench/sim/overload';
+
+jest.setTimeout(30_000);
+
+const storm: Partial<StormParams> = { clients: 50, callsPerSecond: 250, warmupMs: 12_000, outageMs: 22_000, afterMs: 12_000 };
+const rate = storm.callsPerSecond!;
+const config = (name: string) => STORM_CONFIGS.find((c) => c.name === name)!;
+
+describe('retry-storm simulation (scaled down)', () => {
+  it('plain retries: about 4x load once all three retries are in play, and a 4x burst in the first seconds', async () => {
+    const r = await runStorm(config('plain'), storm);
+    expect(r.steadyAmplification).toBeGreaterThan(3.9);
+    expect(r.steadyAmplification).toBeLessThanOrEqual(4.01);
+    expect(r.burstPeak).toBeGreaterThan(3.8);
+    expect(r.giveUpReasons).toEqual({ exhausted: expect.any(Number) });
+  });
+
+  it('ratio budget (defaults): ratio + floor once its window has filled; <= 1.1x from the ratio alone', async () => {
+    const r = await runStorm(config('ratio budget'), storm);
+    // Steady state: 1 + ratio + minRetriesPerSecond / offered rate (the floor is 10/s).
+    expect(r.steadyAmplification).toBeLessThanOrEqual(1 + 0.1 + 10 / rate + 0.005);
+    // No 4x burst: the suffix rule lets any 1 s spend at most its own calls' ratio plus the
+    // window's floor (10/s * 10 s), a large share at this small rate; 1.2x at 1000 calls/s.
+    expect(r.burstPeak).toBeLessThanOrEqual(1 + 0.1 + 100 / rate + 0.01);
+    expect(r.giveUpReasons.budget).toBeGreaterThan(0);
+    const noFloor = await runStorm(config('ratio budget, no floor'), storm);
+    expect(noFloor.steadyAmplification).toBeLessThanOrEqual(1.1);
+    expect(noFloor.steadyAmplification).toBeGreaterThan(1.05);
+  });
+
+  it('token bucket (defaults): ~1x once its 500 tokens are spent', async () => {
+    const r = await runStorm(config('token bucket'), storm);
+    expect(r.steadyAmplification).toBeLessThanOrEqual(1.01);
+  });
+
+  it('breaker (defaults): <= 1.05x after it trips, back to 100% within one resetTimeout', async () => {
+    const r = await runStorm(config('breaker'), storm);
+    expect(r.breakerTrippedAtMs).toBeLessThan(1000);
+    expect(r.steadyAmplification).toBeLessThanOrEqual(1.05);
+    expect(r.breakerClosedAfterRecoveryMs).toBeDefined();
+    expect(r.recoveryMs).toBeLessThanOrEqual(30_000 + DEFAULT_STORM.latencyMs[1]);
+    expect(r.giveUpReasons['circuit-open']).toBeGreaterThan(0);
+  });
+});
+
+describe('overload simulation (scaled down)', () => {
+  const overload: Partial<OverloadParams> = {
+    clients: 40, callsPerSecond: 200, capacityPerSecond: 100, burst: 10, durationMs: 30_000, measureFromMs: 10_000,
+  };
+
+  it('one AdaptiveRateLimiter per client cuts the throttled share >= 5x and keeps goodput >= 80% of capacity', async () => {
+    const none = await runOverload('none', overload);
+    const limited = await runOverload('per-client', overload);
+    expect(none.goodput).toBeGreaterThan(0.95);
+    expect(none.throttledShare).toBeGreaterThan(0.5);
+    expect(limited.goodput).toBeGreaterThanOrEqual(0.8);
+    expect(none.throttledShare / limited.throttledShare).toBeGreaterThanOrEqual(5);
+  });
+
+  // Known issue (docs/policies.md, "Adaptive rate limiter"): one limiter shared by every
+  // client stalls. `it.failing` passes while the target is missed and fails once it is met:
+  // then turn it into a plain `it`.
+  it.failing('one AdaptiveRateLimiter shared by every client meets the same target', async () => {
+    const none = await runOverload('none', overload);
+    const shared = await runOverload('shared', overload);
+    expect(shared.goodput).toBeGreaterThanOrEqual(0.8);
+    expect(none.throttledShare / Math.max(shared.throttledShare, 1e-9)).toBeGreaterThanOrEqual(5);
+  });
+});
