@@ -410,10 +410,8 @@ describe('functions that throw hostile values', () => {
     expect(registry.getHistory('undef').undef).toEqual([expect.objectContaining({ attemptNumber: 1, success: false })]);
   });
 
-  // Known bug (reported): the loop and the registry use `undefined` as "no error", so a thrown
-  // `undefined` is counted as a failure but leaves no trace in errorCounts or the history's
-  // `error`, unlike a thrown `null`. Remove `.failing` when fixed.
-  it.failing('records a thrown undefined in errorCounts and in the history like a thrown null', async () => {
+  // The loop tells the registry the outcome explicitly, so a thrown `undefined` is recorded.
+  it('records a thrown undefined in errorCounts and in the history like a thrown null', async () => {
     const registry = new RetryRegistry();
     await rejectionOf(withRetry(() => { throw undefined; }, { registry, operationName: 'undef' })());
     expect(registry.getStatistics('undef').operations.undef?.errorCounts).toEqual({ undefined: 1 });

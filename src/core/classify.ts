@@ -75,7 +75,9 @@ function judgeTransient(link: object): Verdict {
   if (name === 'AbortError') return false;
   if (name === 'TimeoutError' || isAttemptTimeoutError(link)) return true;
   const code = safeGet(link, 'code');
-  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || THROTTLING_CODES.has(code))) return true;
+  // Throttling errors are transient whatever their status (AWS answers ThrottlingException with 400).
+  if (typeof name === 'string' && THROTTLING_CODES.has(name)) return true;
   const status = httpStatusOf(link);
   if (status !== undefined && TRANSIENT_STATUSES.has(status)) return true;
   if (TRANSIENT_MESSAGE.test(messageOf(link))) return true;

@@ -20,7 +20,7 @@ import { matchesAny } from './match.js';
 import { callHook } from './hook-errors.js';
 import type { Policy } from './options.js';
 import { retryAfterMs } from './retry-after.js';
-import type { OperationRecorder } from './seams.js';
+import type { AttemptOutcome, OperationRecorder } from './seams.js';
 import type { AttemptContext, GiveUpEvent, GiveUpReason, RetryAttempt, RetryEvent } from './types.js';
 
 /** Per-wrapper cache of the registry's handle on its operation. */
@@ -139,7 +139,7 @@ async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, t
   }
   if (recorder !== undefined) {
     const t1 = p.clock.now();
-    recorder.attemptEnded(1, 0, false, undefined, t0, t1 - t0);
+    recorder.attemptEnded(1, 0, 'success', undefined, t0, t1 - t0);
     recorder.callEnded(1, 0, undefined, t1 - t0);
   }
   if (p.onSuccess !== undefined) {
@@ -178,17 +178,17 @@ function endAttempt<T>(c: Call<T>, t0: number, isError: boolean, error: unknown,
   } else {
     c.value = value;
   }
-  record(c, t0, true, isError ? error : undefined);
+  record(c, t0, isError ? 'error' : 'result', error);
 }
 
-function record<T>(c: Call<T>, t0: number, failed: boolean, error: unknown): void {
+function record<T>(c: Call<T>, t0: number, outcome: AttemptOutcome, error: unknown): void {
   const p = c.p;
   const t1 = p.timed ? p.clock.now() : 0;
   c.lastEnd = t1;
-  c.recorder?.attemptEnded(c.attempt, c.delay, failed, error, t0, t1 - t0);
+  c.recorder?.attemptEnded(c.attempt, c.delay, outcome, error, t0, t1 - t0);
   if (c.log !== undefined) {
-    const entry: RetryAttempt = error === undefined
-      ? { operationName: c.slot.name, attemptNumber: c.attempt, delay: c.delay, success: !failed, timestamp: t0, durationMs: t1 - t0 }
+    const entry: RetryAttempt = outcome !== 'error'
+      ? { operationName: c.slot.name, attemptNumber: c.attempt, delay: c.delay, success: outcome === 'success', timestamp: t0, durationMs: t1 - t0 }
       : { operationName: c.slot.name, attemptNumber: c.attempt, delay: c.delay, error: summarizeError(error), success: false, timestamp: t0, durationMs: t1 - t0 };
     c.log.push(entry);
   }
@@ -351,7 +351,7 @@ async function attempt<T>(c: Call<T>): Promise<void> {
       // Cut short by the caller's signal or the call's deadline: recorded with that reason,
       // but not the call's "last error" (a RetryTimeoutError's cause stays the previous one).
       c.failed = true;
-      record(c, t0, true, c.stopError);
+      record(c, t0, 'error', c.stopError);
       return;
     }
     endAttempt(c, t0, true, error, undefined);
@@ -383,7 +383,7 @@ async function attempt<T>(c: Call<T>): Promise<void> {
     c.breakerPending = false;
     breaker!.onSuccess();
   }
-  record(c, t0, false, undefined);
+  record(c, t0, 'success', undefined);
 }
 
 /** The decision order of API.md 4 for an attempt that failed with an error. */

@@ -24,6 +24,9 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** How an attempt ended, as reported to the registry. */
+export type AttemptOutcome = 'success' | 'error' | 'result';
+
 /**
  * The registry's handle on one operation, which the loop caches. `live` turns false when the
  * operation is evicted or cleared; the loop then asks {@link AttemptRecorder.operation} again.
@@ -33,10 +36,10 @@ export interface OperationRecorder {
   /** A call has started (counts it in `calls` and `inFlight`). */
   callStarted(): void;
   /**
-   * One attempt has ended. `error` is what it failed with (`undefined` when it succeeded or
-   * fulfilled with a result `retryOnResult` rejected); `failed` tells success from failure.
+   * One attempt has ended: `'success'`; `'error'`, failed with `error` (which may be any value,
+   * `undefined` included); or `'result'`, fulfilled with a value `retryOnResult` rejected.
    */
-  attemptEnded(attemptNumber: number, delay: number, failed: boolean, error: unknown, timestamp: number, durationMs: number): void;
+  attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcome, error: unknown, timestamp: number, durationMs: number): void;
   /**
    * The call has ended after `attempts` attempts, having waited `totalDelayMs` between them.
    * `reason` is set when it failed.

@@ -1,5 +1,5 @@
 import { summarizeError } from '../core/error-summary.js';
-import type { OperationRecorder } from '../core/seams.js';
+import type { AttemptOutcome, OperationRecorder } from '../core/seams.js';
 import type { ErrorSummary, GiveUpReason, RetryAttempt } from '../core/types.js';
 import { AttemptRing } from './attempt-ring.js';
 import { Counters } from './counters.js';
@@ -49,22 +49,22 @@ export class OperationRecord implements OperationRecorder {
     }
   }
 
-  attemptEnded(attemptNumber: number, delay: number, failed: boolean, error: unknown, timestamp: number, durationMs: number): void {
+  attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcome, error: unknown, timestamp: number, durationMs: number): void {
     this.counters.attemptEnded(attemptNumber);
     if (attemptNumber === 1) this.lastCallAt = timestamp;
     let summary: ErrorSummary | undefined;
-    if (failed && error !== undefined) {
+    if (outcome === 'error') {
       summary = summarizeError(error);
       this.lastError = summary;
       this.errorCounts.set(summary.name, (this.errorCounts.get(summary.name) ?? 0) + 1);
     }
-    this.#ring.push(attemptNumber, delay, !failed, summary, timestamp, durationMs);
+    this.#ring.push(attemptNumber, delay, outcome === 'success', summary, timestamp, durationMs);
     if (!this.live) return;
     const host = this.host;
     host.totals.attemptEnded(attemptNumber);
     if (host.listening) {
       const attempt: RetryAttempt = summary === undefined
-        ? { operationName: this.name, attemptNumber, delay, success: !failed, timestamp, durationMs }
+        ? { operationName: this.name, attemptNumber, delay, success: outcome === 'success', timestamp, durationMs }
         : { operationName: this.name, attemptNumber, delay, error: summary, success: false, timestamp, durationMs };
       host.emit({ type: 'attempt', attempt });
     }
