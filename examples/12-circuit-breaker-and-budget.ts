@@ -18,8 +18,7 @@
  *
  *   npx tsx examples/12-circuit-breaker-and-budget.ts
  */
-import { ManualClock, TransientError, withRetry, type GiveUpReason } from 'maestro-retry';
-import { CircuitBreaker, RetryBudget } from '../src/policies/index.js';
+import { CircuitBreaker, ManualClock, RetryBudget, TransientError, withRetry, type GiveUpReason } from 'maestro-retry';
 import { describeError, runWhenExecuted, type Log } from './support.js';
 
 interface CallOutcome {

@@ -4,8 +4,8 @@
  * Starts a small HTTP service on 127.0.0.1 that misbehaves the way real dependencies do
  * (connection resets, 503 with Retry-After, 429, a response too slow to wait for, a 404,
  * a gateway that stays down, a maintenance window), then calls it with the platform `fetch`
- * through `withRetry`, `retry` and a client class whose methods are `@Retryable`. Hooks
- * narrate every attempt; the run ends with the statistics every call left in the registry.
+ * through `withRetry` and `retry`. Hooks narrate every attempt; the run ends with the
+ * statistics every call left in the registry.
  * Delays are small (100 ms initial), so the whole run takes about three seconds.
  */
 import { createServer, type Server } from 'node:http';
@@ -95,21 +95,28 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** The narration: one line per failed attempt, from the hooks every call shares. */
-function narrator(log: Log): Pick<RetryOptions, 'onRetry' | 'onGiveUp' | 'onSuccess'> {
-  const what = (error: unknown): string => {
-    if (isAttemptTimeoutError(error)) return `no response within ${error.timeout} ms`;
-    if (!(error instanceof HttpError)) return describeError(error);
-    const hint = ['retry-after', 'retry-after-ms'].find((h) => error.headers.has(h));
-    return `HTTP ${error.status}${hint === undefined ? '' : `, ${hint}: ${error.headers.get(hint)}`}`;
-  };
-  const ms = (n: number): string => `${Math.round(n)} ms`;
-  return {
-    onRetry: ({ attempt, error, delay }) => log(fit(`  attempt ${attempt}: ${what(error)}; retry in ${ms(delay)}`)),
-    onGiveUp: ({ attempt, error, reason }) => log(fit(`  attempt ${attempt}: ${what(error)}; gave up: ${reason}`)),
-    onSuccess: ({ attempt, elapsedMs }) => log(`  attempt ${attempt}: ok, ${ms(elapsedMs)} after the call began`),
-  };
+/** Where the narration goes: the console, or the tests' collector. */
+let log: Log = console.log;
+
+/** How a failed attempt reads in the narration. */
+function what(error: unknown): string {
+  if (isAttemptTimeoutError(error)) return `no response within ${error.timeout} ms`;
+  if (!(error instanceof HttpError)) return describeError(error);
+  const hint = ['retry-after', 'retry-after-ms'].find((h) => error.headers.has(h));
+  return `HTTP ${error.status}${hint === undefined ? '' : `, ${hint}: ${error.headers.get(hint)}`}`;
 }
+
+/**
+ * The options every call below shares: a quick schedule (100, 200, 400 ms) and hooks that
+ * narrate each attempt.
+ */
+const shared = {
+  maxRetries: 3,
+  initialDelay: 100,
+  onRetry: ({ attempt, error, delay }) => log(fit(`  attempt ${attempt}: ${what(error)}; retry in ${Math.round(delay)} ms`)),
+  onGiveUp: ({ attempt, error, reason }) => log(fit(`  attempt ${attempt}: ${what(error)}; gave up: ${reason}`)),
+  onSuccess: ({ attempt, elapsedMs }) => log(`  attempt ${attempt}: ok, ${Math.round(elapsedMs)} ms after the call began`),
+} satisfies RetryOptions;
 
 /** Keeps a line within an 80-column terminal. */
 function fit(line: string): string {
@@ -118,14 +125,12 @@ function fit(line: string): string {
 
 // ---------------------------------------------------------------------------------------
 
-export async function main(log: Log = console.log): Promise<{ statistics: RetryStatistics; elapsedMs: number }> {
+export async function main(out: Log = console.log): Promise<{ statistics: RetryStatistics; elapsedMs: number }> {
+  log = out;
   const started = Date.now();
   const service = await startService();
   const base = service.url;
   log(`maestro-retry demo: a misbehaving HTTP service on ${base}`);
-  const hooks = narrator(log);
-  // One place for the options these calls share: a quick schedule (100, 200, 400 ms).
-  const options = { maxRetries: 3, initialDelay: 100, ...hooks } satisfies RetryOptions;
 
   /** Runs one scenario: a title, the call, then what the caller finally got. */
   async function call(title: string, run: () => Promise<unknown>): Promise<void> {
@@ -140,27 +145,25 @@ export async function main(log: Log = console.log): Promise<{ statistics: RetryS
 
   try {
     // withRetry: wrap a function once, call the wrapper like the original.
-    const getInventory = withRetry(() => getJson(`${base}/inventory`), { ...options, operationName: 'getInventory' });
-    const getPrices = withRetry(() => getJson(`${base}/prices`), { ...options, operationName: 'getPrices' });
-    await call('GET /inventory: the connection is reset twice', getInventory);
-    await call('GET /prices: 503 with Retry-After: 1', getPrices);
+    const getInventory = withRetry(() => getJson(`${base}/inventory`), { ...shared, operationName: 'getInventory' });
+    const getPrices = withRetry(() => getJson(`${base}/prices`), { ...shared, operationName: 'getPrices' });
+    await call('withRetry: GET /inventory, the connection is reset twice', getInventory);
+    await call('withRetry: GET /prices, 503 with Retry-After: 1', getPrices);
 
     // retry(): the function gets the attempt's signal. With attemptTimeout, a hung request
-    // is aborted (the socket is freed) and retried.
-    await call('GET /report: the first response would take 5 s (attemptTimeout 300)', () =>
-      retry(({ signal }) => getJson(`${base}/report`, signal), { ...options, attemptTimeout: 300, operationName: 'getReport' }));
+    // is aborted (its socket freed) and retried.
+    await call('retry: GET /report, the first answer would take 5 s (attemptTimeout 300)', () =>
+      retry(({ signal }) => getJson(`${base}/report`, signal), { ...shared, attemptTimeout: 300, operationName: 'getReport' }));
 
-    const search = withRetry((q: string) => getJson(`${base}/search?q=${q}`), { ...options, operationName: 'search' });
-    await call('GET /search?q=lamp: 429 twice, retry-after-ms: 150', () => search('lamp'));
-
-    const getUser = withRetry((id: number) => getJson(`${base}/users/${id}`), { ...options, operationName: 'getUser' });
-    await call('GET /users/7: 404, which no retry can fix', () => getUser(7));
-
-    const getLegacy = withRetry(() => getJson(`${base}/legacy`), { ...options, maxRetries: 2, operationName: 'getLegacy' });
-    await call('GET /legacy: 502 every time (maxRetries 2)', getLegacy);
-
-    const getStatus = withRetry(() => getJson(`${base}/maintenance`), { ...options, operationName: 'getStatus' });
-    await call('GET /maintenance: 503, Retry-After: 3600 (above maxDelay)', getStatus);
+    // A wrapper keeps the parameters of the function it wraps.
+    const search = withRetry((q: string) => getJson(`${base}/search?q=${encodeURIComponent(q)}`), { ...shared, operationName: 'search' });
+    const getUser = withRetry((id: number) => getJson(`${base}/users/${id}`), { ...shared, operationName: 'getUser' });
+    const getLegacy = withRetry(() => getJson(`${base}/legacy`), { ...shared, maxRetries: 2, operationName: 'getLegacy' });
+    const getStatus = withRetry(() => getJson(`${base}/maintenance`), { ...shared, operationName: 'getStatus' });
+    await call('withRetry: GET /search?q=lamp, 429 twice with retry-after-ms: 150', () => search('lamp'));
+    await call('withRetry: GET /users/7, a 404 that no retry can fix', () => getUser(7));
+    await call('withRetry: GET /legacy, 502 every time (maxRetries 2)', getLegacy);
+    await call('withRetry: GET /maintenance, 503 with Retry-After: 3600', getStatus);
   } finally {
     await service.close();
   }
