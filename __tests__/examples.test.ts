@@ -17,6 +17,7 @@ import { main as permanentError } from '../examples/04-permanent-error';
 import { main as exponentialBackoff } from '../examples/05-exponential-backoff';
 import { main as customRetryOn } from '../examples/06-custom-retry-on';
 import { main as statistics } from '../examples/07-statistics';
+import { main as decorator } from '../examples/08-decorator';
 import { main as errorHandler } from '../examples/09-error-handler';
 import { main as cancellation } from '../examples/10-cancellation';
 import { main as jitter } from '../examples/11-jitter';
@@ -101,6 +102,17 @@ describe('the examples', () => {
     expect(lines[0]).toMatch(/^operation\s+calls\s+attempts\s+retries\s+success\s+gave up$/);
   });
 
+  it('08: @Retryable methods retry with `this` kept, each recorded as ClassName.methodName', async () => {
+    const { result } = await run(decorator);
+    expect(result.order).toEqual({ path: '/orders/A-17', attempt: 3 });
+    expect(result.cancelError).toBe('TransientError: 503 from /orders/A-17/cancel');
+    expect(result.health).toBe('ok');
+    expect(result.operations).toEqual({
+      'OrderService.getOrder': { calls: 1, attempts: 3 },
+      'OrderService.cancelOrder': { calls: 1, attempts: 2 },
+    });
+  });
+
   it('09: ErrorHandler decides retry, with which delay, or fail, and why', async () => {
     const { result } = await run(errorHandler);
     const decisions = Object.fromEntries(result.decisions.map(({ failure, decision }) => [failure, decision]));
@@ -166,10 +178,10 @@ describe('the demo', () => {
     expect(row('getInventory')).toEqual([1, 3, 1, {}]); // two connection resets, then 200
     expect(row('getPrices')).toEqual([1, 2, 1, {}]); // 503 with Retry-After: 1, then 200
     expect(row('getReport')).toEqual([1, 2, 1, {}]); // attemptTimeout, then 200
-    expect(row('search')).toEqual([1, 3, 1, {}]); // 429 twice, then 200
-    expect(row('getUser')).toEqual([1, 1, 0, { 'non-retryable': 1 }]); // 404
-    expect(row('getLegacy')).toEqual([1, 3, 0, { exhausted: 1 }]); // 502 every time
-    expect(row('getStatus')).toEqual([1, 1, 0, { 'retry-after': 1 }]); // Retry-After: 3600
+    expect(row('CatalogClient.search')).toEqual([1, 3, 1, {}]); // 429 twice, then 200
+    expect(row('CatalogClient.getUser')).toEqual([1, 1, 0, { 'non-retryable': 1 }]); // 404
+    expect(row('CatalogClient.getLegacy')).toEqual([1, 3, 0, { exhausted: 1 }]); // 502 every time
+    expect(row('CatalogClient.getStatus')).toEqual([1, 1, 0, { 'retry-after': 1 }]); // Retry-After: 3600
     expect(ops['getPrices']!.totalDelayMs).toBe(1000); // the server's Retry-After, not 100 ms
     expect(lines).toContain('  attempt 1: no response within 300 ms; retry in 100 ms');
     expect(lines.at(-1)).toMatch(/^7 calls, 15 attempts, 8 retries: 4 succeeded .*, 3 gave up$/);

@@ -9,6 +9,7 @@ import { main as permanentError } from './04-permanent-error.js';
 import { main as exponentialBackoff } from './05-exponential-backoff.js';
 import { main as customRetryOn } from './06-custom-retry-on.js';
 import { main as statistics } from './07-statistics.js';
+import { main as decorator } from './08-decorator.js';
 import { main as errorHandler } from './09-error-handler.js';
 import { main as cancellation } from './10-cancellation.js';
 import { main as jitter } from './11-jitter.js';
@@ -29,6 +30,7 @@ export const examples: readonly Example[] = [
   { name: '05-exponential-backoff', title: 'Exponential backoff timing', main: exponentialBackoff },
   { name: '06-custom-retry-on', title: 'Custom retryable errors with retryOn', main: customRetryOn },
   { name: '07-statistics', title: 'Statistics aggregated across operations', main: statistics },
+  { name: '08-decorator', title: 'The @Retryable decorator on a service class', main: decorator },
   { name: '09-error-handler', title: 'ErrorHandler and its recovery decisions', main: errorHandler },
   { name: '10-cancellation', title: 'Cancellation and deadlines', main: cancellation },
   { name: '11-jitter', title: 'Jitter strategies side by side', main: jitter },

@@ -4,13 +4,13 @@
  * Starts a small HTTP service on 127.0.0.1 that misbehaves the way real dependencies do
  * (connection resets, 503 with Retry-After, 429, a response too slow to wait for, a 404,
  * a gateway that stays down, a maintenance window), then calls it with the platform `fetch`
- * through `withRetry` and `retry`. Hooks narrate every attempt; the run ends with the
- * statistics every call left in the registry.
+ * through `withRetry`, `retry` and a client class whose methods are `@Retryable`. Hooks
+ * narrate every attempt; the run ends with the statistics every call left in the registry.
  * Delays are small (100 ms initial), so the whole run takes about three seconds.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRetryStatistics, isAttemptTimeoutError, retry, withRetry, type RetryOptions, type RetryStatistics } from 'maestro-retry';
+import { getRetryStatistics, isAttemptTimeoutError, retry, Retryable, withRetry, type RetryOptions, type RetryStatistics } from 'maestro-retry';
 import { describeError, formatStatistics, runWhenExecuted, type Log } from './support.js';
 
 // ---------------------------------------------------------------------------------------
@@ -108,7 +108,8 @@ function what(error: unknown): string {
 
 /**
  * The options every call below shares: a quick schedule (100, 200, 400 ms) and hooks that
- * narrate each attempt.
+ * narrate each attempt. A decorator's options are fixed when its class is defined, so the
+ * hooks write to a module-level `log` rather than to something held by an instance.
  */
 const shared = {
   maxRetries: 3,
@@ -117,6 +118,31 @@ const shared = {
   onGiveUp: ({ attempt, error, reason }) => log(fit(`  attempt ${attempt}: ${what(error)}; gave up: ${reason}`)),
   onSuccess: ({ attempt, elapsedMs }) => log(`  attempt ${attempt}: ok, ${Math.round(elapsedMs)} ms after the call began`),
 } satisfies RetryOptions;
+
+/** A client class for the same service, its methods made retrying by `@Retryable`. */
+class CatalogClient {
+  constructor(private readonly baseUrl: string) {}
+
+  @Retryable(shared) // recorded as 'CatalogClient.search'
+  async search(q: string): Promise<{ hits: string[] }> {
+    return getJson(`${this.baseUrl}/search?q=${encodeURIComponent(q)}`);
+  }
+
+  @Retryable(shared)
+  async getUser(id: number): Promise<{ id: number; name: string }> {
+    return getJson(`${this.baseUrl}/users/${id}`);
+  }
+
+  @Retryable({ ...shared, maxRetries: 2 })
+  async getLegacy(): Promise<unknown> {
+    return getJson(`${this.baseUrl}/legacy`);
+  }
+
+  @Retryable(shared)
+  async getStatus(): Promise<unknown> {
+    return getJson(`${this.baseUrl}/maintenance`);
+  }
+}
 
 /** Keeps a line within an 80-column terminal. */
 function fit(line: string): string {
@@ -155,15 +181,12 @@ export async function main(out: Log = console.log): Promise<{ statistics: RetryS
     await call('retry: GET /report, the first answer would take 5 s (attemptTimeout 300)', () =>
       retry(({ signal }) => getJson(`${base}/report`, signal), { ...shared, attemptTimeout: 300, operationName: 'getReport' }));
 
-    // A wrapper keeps the parameters of the function it wraps.
-    const search = withRetry((q: string) => getJson(`${base}/search?q=${encodeURIComponent(q)}`), { ...shared, operationName: 'search' });
-    const getUser = withRetry((id: number) => getJson(`${base}/users/${id}`), { ...shared, operationName: 'getUser' });
-    const getLegacy = withRetry(() => getJson(`${base}/legacy`), { ...shared, maxRetries: 2, operationName: 'getLegacy' });
-    const getStatus = withRetry(() => getJson(`${base}/maintenance`), { ...shared, operationName: 'getStatus' });
-    await call('withRetry: GET /search?q=lamp, 429 twice with retry-after-ms: 150', () => search('lamp'));
-    await call('withRetry: GET /users/7, a 404 that no retry can fix', () => getUser(7));
-    await call('withRetry: GET /legacy, 502 every time (maxRetries 2)', getLegacy);
-    await call('withRetry: GET /maintenance, 503 with Retry-After: 3600', getStatus);
+    // @Retryable: the client's methods retry on their own.
+    const catalog = new CatalogClient(base);
+    await call('@Retryable: GET /search?q=lamp, 429 twice with retry-after-ms: 150', () => catalog.search('lamp'));
+    await call('@Retryable: GET /users/7, a 404 that no retry can fix', () => catalog.getUser(7));
+    await call('@Retryable: GET /legacy, 502 every time (maxRetries 2)', () => catalog.getLegacy());
+    await call('@Retryable: GET /maintenance, 503 with Retry-After: 3600', () => catalog.getStatus());
   } finally {
     await service.close();
   }
