@@ -4,7 +4,8 @@ import type { Config } from 'jest';
  * Four Jest projects. `core` runs every test but the decorator suite. The decorator suite
  * (`__tests__/decorators/`) runs once per TypeScript decorator mode (TC39; legacy with and
  * without emitDecoratorMetadata), each with its own tsconfig, so one behaviour suite proves
- * every mode.
+ * every mode. ts-jest type-checks every test file (tsconfig.json does not set isolatedModules),
+ * so a type test that stops holding fails the suite.
  */
 const moduleNameMapper = {
   '^maestro-retry$': '<rootDir>/src/index.ts',
@@ -23,11 +24,14 @@ function project(displayName: string, tsconfig: string, testMatch: string[], tes
 }
 
 const config: Config = {
+  // Property tests run thousands of calls; on a loaded 2-core machine 5 s is too tight.
+  testTimeout: 30_000,
   projects: [
     project('core', '<rootDir>/tsconfig.json', ['<rootDir>/__tests__/**/*.test.ts'], ['<rootDir>/__tests__/decorators/']),
     // The decorator suite, once per mode. `__DECORATORS__` tells the suite which mode its
     // project claims, so it can check that the code really was compiled that way, and which
-    // tsconfig to type-check the suite with (ts-jest only transpiles: isolatedModules).
+    // tsconfig to type-check the whole suite with (its typecheck test also proves that each
+    // expected type error is really needed).
     {
       ...project('decorators:tc39', '<rootDir>/tsconfig.json', ['<rootDir>/__tests__/decorators/**/*.test.ts']),
       globals: { __DECORATORS__: { mode: 'tc39', designMetadata: false, tsconfig: 'tsconfig.json' } },

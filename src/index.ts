@@ -39,3 +39,5 @@ export {
   type CircuitState, type CircuitStateChange, type RatioRetryBudgetOptions, type RatioRetryBudgetStats,
   type TokenBucketRetryBudgetOptions, type TokenBucketRetryBudgetStats,
 } from './policies/index.js';
+
+export { Retryable, RETRYABLE_METADATA, getRetryableOptions, type RetryableDecorator } from './api/retryable.js';

@@ -18,7 +18,10 @@ export class RetryTimeoutError extends Error {
   /** How many attempts had started. */
   readonly attemptCount: number;
   constructor(details: { operationName: string; timeout: number; elapsedMs: number; attemptCount: number; cause?: unknown }) {
-    super(`${details.operationName} timed out after ${details.timeout} ms (${details.attemptCount} attempt${details.attemptCount === 1 ? '' : 's'})`,
+    const attempts = `${details.attemptCount} attempt${details.attemptCount === 1 ? '' : 's'}`;
+    super(details.elapsedMs < details.timeout
+      ? `${details.operationName} gave up after ${Math.round(details.elapsedMs)} ms (${attempts}): the next delay would pass its ${details.timeout} ms timeout`
+      : `${details.operationName} timed out after ${details.timeout} ms (${attempts})`,
       'cause' in details && details.cause !== undefined ? { cause: details.cause } : undefined);
     this.operationName = details.operationName;
     this.timeout = details.timeout;
