@@ -20,7 +20,8 @@ export class RetryTimeoutError extends Error {
   constructor(details: { operationName: string; timeout: number; elapsedMs: number; attemptCount: number; cause?: unknown }) {
     const attempts = `${details.attemptCount} attempt${details.attemptCount === 1 ? '' : 's'}`;
     super(details.elapsedMs < details.timeout
-      ? `${details.operationName} gave up after ${Math.round(details.elapsedMs)} ms (${attempts}): the next delay would pass its ${details.timeout} ms timeout`
+      // the next delay would have ended past the deadline
+      ? `${details.operationName} gave up at ${Math.round(details.elapsedMs)} ms, before its ${details.timeout} ms timeout`
       : `${details.operationName} timed out after ${details.timeout} ms (${attempts})`,
       'cause' in details && details.cause !== undefined ? { cause: details.cause } : undefined);
     this.operationName = details.operationName;
