@@ -88,12 +88,15 @@ function decorateTc39(policy: Policy, given: Readonly<RetryOptions>, value: unkn
   if (typeof value !== 'function') misuse(`${key}, which is not a function`);
   const record = newRecord(given, context.name, context.static === true);
   const wrapped = wrap(policy, record, value as AnyFunction);
-  // Static: runs once, at class definition, with `this` = the class. Instance: runs at each
-  // construction, with `this` = the instance; only the first does any work.
+  // Instance methods: runs at each construction, with `this` = the instance; only the first
+  // does any work. Static methods settle lazily instead (first call or first lookup): their
+  // initializer runs while a transpiler such as esbuild may still hold the class under a
+  // provisional name (`_OrderService`), so reading `.name` then would misname the operation.
+  if (record.isStatic) return wrapped;
   context.addInitializer(function (this: unknown): void {
     if (record.resolved !== undefined) return;
-    const owner = record.isStatic ? this : findOwner(record, this);
-    if (typeof owner === 'object' || typeof owner === 'function') settle(record, owner as object);
+    const owner = findOwner(record, this);
+    if (owner !== undefined) settle(record, owner);
   });
   return wrapped;
 }
