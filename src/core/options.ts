@@ -59,8 +59,9 @@ export interface RetryOptions<T = unknown> {
   /** Called once per call that fails. */
   readonly onGiveUp?: (event: GiveUpEvent<T>) => void;
   /**
-   * Told when a hook (or a registry listener) throws or rejects. The call itself goes on as
-   * if the hook had returned. @default a process warning (`MaestroRetryWarning`)
+   * Told when one of this call's hooks throws or rejects. The call itself goes on as if the
+   * hook had returned. (A registry listener belongs to the registry, not to a call: give
+   * `new RetryRegistry({ onHookError })` for those.) @default a process warning (`MaestroRetryWarning`)
    */
   readonly onHookError?: (error: unknown, hook: HookName) => void;
   /** Reject with a `RetryExhaustedError` (cause: the last error) instead of the last error. @default false */
