@@ -174,15 +174,17 @@ describe('policies as the loop sees them', () => {
     expect(registry.getStatistics().giveUpReasons).toEqual({ budget: 2 });
   });
 
-  test('the rate limiter is asked before every attempt and its wait goes through the clock', async () => {
-    const waits = [250, 0, 400];
+  test('the rate limiter is asked before every attempt, again after each wait, and its waits go through the clock', async () => {
+    // attempt 1: 250, then 0 (go); attempt 2: 400, then 0; attempt 3: 0
+    const waits = [250, 0, 400, 0, 0];
     const results: boolean[] = [];
     const limiter: RateLimiterLike = { acquire: () => waits.shift() ?? 0, onResult: (t) => { results.push(t); } };
     const throttled = Object.assign(new Error('slow down'), { status: 429 });
     const { fn, calls } = scripted(clock, [throttled, networkError()], 'ok');
     const out = await drive(clock, retry(fn, { clock, registry, rateLimiter: limiter }));
-    expect(calls).toEqual([250, 1250, 3250 + 400]);
+    expect(calls).toEqual([250, 250 + 1000 + 400, 1650 + 2000]);
     expect(out).toMatchObject({ ok: true, at: 3650 });
+    expect(waits).toEqual([]);
     expect(results).toEqual([true, false, false]);
   });
 });

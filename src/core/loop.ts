@@ -300,15 +300,18 @@ function raceAbort<V>(value: V | PromiseLike<V>, signal: AbortSignal): Promise<V
 /** Runs the next attempt: rate limiter, breaker, the call itself (raced against its signal). */
 async function attempt<T>(c: Call<T>): Promise<void> {
   const p = c.p;
-  if (p.rateLimiter !== undefined) {
-    const wait = p.rateLimiter.acquire();
-    if (wait > 0) {
+  const limiter = p.rateLimiter;
+  if (limiter !== undefined) {
+    // `acquire()` answers 0 when it took a send slot, else how long to wait before asking
+    // again: a waiting attempt re-asks, so a rate that regrew meanwhile is used at once.
+    for (let wait = limiter.acquire(); wait > 0; wait = limiter.acquire()) {
       try {
         await p.clock.sleep(wait, c.scope?.signal);
       } catch (error) {
         if (c.stop !== undefined) return;
         throw error;
       }
+      if (c.stop !== undefined) return;
     }
   }
   if (c.stop !== undefined) return;

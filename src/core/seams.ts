@@ -87,11 +87,16 @@ export interface RetryBudgetLike {
 }
 
 /**
- * A client-side rate limiter as the loop sees it. Every attempt, the first included, asks
- * `acquire()` for how long it must wait; every attempt's outcome is reported to `onResult`.
+ * A client-side rate limiter as the loop sees it. Every attempt, the first included, calls
+ * `acquire()` until it answers 0, sleeping (through the call's clock, so a signal or deadline
+ * interrupts it) for each positive answer; every attempt's outcome is reported to `onResult`.
  */
 export interface RateLimiterLike {
-  /** Reserves a send slot and returns the ms to wait before using it (0: send now). */
+  /**
+   * 0 when a send slot was taken (the attempt goes now); otherwise the ms to wait before
+   * asking again. Asking again (rather than holding a reservation made at an old rate) lets
+   * waiting attempts follow a rate that changes while they wait.
+   */
   acquire(): number;
   /** An attempt ended; `throttled`: it failed with a throttling error. */
   onResult(throttled: boolean): void;
