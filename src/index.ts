@@ -29,7 +29,7 @@ export { RetryTimeoutError, isRetryTimeoutError } from './errors/retry-timeout-e
 
 export { RetryRegistry } from './registry/retry-registry.js';
 export { defaultRegistry } from './registry/default-registry.js';
-export type { OperationStatistics, RegistryEvent, RetryHistory, RetryRegistryOptions, RetryStatistics } from './registry/types.js';
+export type { CallFigures, OperationStatistics, RegistryEvent, RetryHistory, RetryRegistryOptions, RetryStatistics } from './registry/types.js';
 
 export { ManualClock, flushMicrotasks } from './testing/manual-clock.js';
 

@@ -1,4 +1,5 @@
 import type { GiveUpReason } from '../core/types.js';
+import type { CallFigures } from './types.js';
 
 /** The exact counters kept for an operation and for a whole registry. */
 export class Counters {
@@ -63,11 +64,7 @@ export class Counters {
   }
 
   /** The figures every statistics object shares. */
-  summary(): {
-    calls: number; inFlight: number; successes: number; failures: number; attempts: number; retries: number;
-    successesAfterRetry: number; averageAttempts: number; successRate: number; totalDelayMs: number;
-    giveUpReasons: Partial<Record<GiveUpReason, number>>;
-  } {
+  summary(): CallFigures {
     const finished = this.successes + this.failures;
     const giveUpReasons: Partial<Record<GiveUpReason, number>> = {};
     for (const [reason, count] of this.giveUpReasons) giveUpReasons[reason] = count;

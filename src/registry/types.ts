@@ -1,8 +1,10 @@
 import type { ErrorSummary, GiveUpReason, HookName, RetryAttempt } from '../core/types.js';
 
-/** Statistics of one operation. Counters are exact over the registry's lifetime. */
-export interface OperationStatistics {
-  readonly operationName: string;
+/**
+ * The figures every statistics object carries, for one operation or a whole registry.
+ * Counters are exact over the registry's lifetime.
+ */
+export interface CallFigures {
   /** Calls started. `calls = successes + failures + inFlight`. */
   readonly calls: number;
   readonly inFlight: number;
@@ -21,6 +23,11 @@ export interface OperationStatistics {
   /** Time spent waiting between attempts, summed over finished calls, in ms. */
   readonly totalDelayMs: number;
   readonly giveUpReasons: Partial<Record<GiveUpReason, number>>;
+}
+
+/** Statistics of one operation. */
+export interface OperationStatistics extends CallFigures {
+  readonly operationName: string;
   /** Failed attempts by error name (a thrown non-error counts under its type, e.g. `string`). */
   readonly errorCounts: Record<string, number>;
   readonly lastError?: ErrorSummary;
@@ -29,20 +36,9 @@ export interface OperationStatistics {
 }
 
 /** Statistics of a registry, or of one operation when asked with its name. */
-export interface RetryStatistics {
+export interface RetryStatistics extends CallFigures {
   /** Operations held now. */
   readonly totalOperations: number;
-  readonly calls: number;
-  readonly inFlight: number;
-  readonly successes: number;
-  readonly failures: number;
-  readonly attempts: number;
-  readonly retries: number;
-  readonly successesAfterRetry: number;
-  readonly averageAttempts: number;
-  readonly successRate: number;
-  readonly totalDelayMs: number;
-  readonly giveUpReasons: Partial<Record<GiveUpReason, number>>;
   /** Operations evicted (least recently used first) to stay within `maxOperations`. */
   readonly evictedOperations: number;
   readonly operations: Record<string, OperationStatistics>;
