@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     results.map((r) => [
       r.limiter,
       pct(r.goodput),
-      pct(r.throttledShare),
+      pct(r.throttledShare, 2),
       r === none ? '-' : r.throttledShare === 0 ? 'n/a (nothing sent)' : x(none.throttledShare / r.throttledShare, 1),
       x(r.attemptRate),
       `${secs(r.latencyP50)} / ${secs(r.latencyP99)}`,

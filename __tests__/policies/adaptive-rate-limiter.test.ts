@@ -27,18 +27,48 @@ describe('AdaptiveRateLimiter', () => {
     expect(l.enabled).toBe(false);
   });
 
-  it('measures the send rate with smoothing over 0.5 s intervals', async () => {
+  it('measures the send rate with smoothing over 0.5 s intervals, the first closed interval setting it', async () => {
     const clock = new ManualClock();
     const l = new AdaptiveRateLimiter({ clock });
     await clock.advance(100);
-    for (let i = 0; i < 5; i++) l.onResult(false); // 5 in [0, 0.5)
+    for (let i = 0; i < 5; i++) l.onResult(false); // 5 in [0, 0.5): the partial interval's rate
+    expect(l.measuredTxRate).toBeCloseTo(5 / 0.1, 10);
     await clock.advance(500);
     l.onResult(false); // first of [0.5, 1): closes the first interval with 6 counted
-    expect(l.measuredTxRate).toBeCloseTo(0.8 * 12, 10);
+    expect(l.measuredTxRate).toBeCloseTo(12, 10);
     for (let i = 0; i < 4; i++) l.onResult(false);
     await clock.advance(500);
     l.onResult(false); // these 4 + this one over 0.5 s = 10/s
-    expect(l.measuredTxRate).toBeCloseTo(0.8 * 10 + 0.2 * 9.6, 10);
+    expect(l.measuredTxRate).toBeCloseTo(0.8 * 10 + 0.2 * 12, 10);
+  });
+
+  it('measures the first interval from the first result, not from construction', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock });
+    await clock.advance(60_000); // idle since construction
+    for (let i = 0; i < 20; i++) {
+      l.onResult(false);
+      await clock.advance(10);
+    }
+    expect(l.measuredTxRate).toBeCloseTo(20 / 0.19, 6);
+    await clock.advance(400);
+    l.onResult(false); // closes [60 s, 60.5 s): 21 over 0.5 s, not over 60.5 s
+    expect(l.measuredTxRate).toBeCloseTo(42, 10);
+  });
+
+  it('a throttle before any interval has closed cuts from the partial interval (not to minFillRate)', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock });
+    for (let i = 0; i < 100; i++) {
+      await clock.advance(1);
+      l.onResult(false);
+    }
+    l.onResult(true); // 101 results in 0.1 s
+    expect(l.fillRate).toBeCloseTo(0.7 * 1010, 6);
+    // Less than a tenth of an interval counts as a tenth: one result is not infinitely fast.
+    const m = new AdaptiveRateLimiter({ clock: new ManualClock() });
+    m.onResult(true);
+    expect(m.fillRate).toBeCloseTo(0.7 * (1 / 0.05), 10);
   });
 
   it('a throttle enables pacing and cuts the rate to beta times the measured rate', async () => {
@@ -63,23 +93,130 @@ describe('AdaptiveRateLimiter', () => {
     expect(l.fillRate).toBeCloseTo(0.7 * Math.min(first, l.measuredTxRate), 10);
   });
 
-  it('never goes below minFillRate, even when throttled with nothing measured', () => {
-    const l = new AdaptiveRateLimiter({ clock: new ManualClock() });
+  it('does not cut again for throttles answering attempts sent before the cut, for at most one interval', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock, minFillRate: 0.01 });
+    l.onResult(true); // enabled at 14/s (20/s measured); the bucket starts empty
+    await clock.advance(2000);
+    for (let i = 0; i < 5; i++) expect(l.acquire()).toBe(0); // 5 attempts in flight
+    await clock.advance(1000);
+    l.onResult(true); // answers one of them: cuts
+    const cut = l.fillRate;
+    expect(cut).toBeCloseTo(0.7 * l.measuredTxRate, 10); // 2 results over 3 s
+    for (let i = 0; i < 4; i++) {
+      l.onResult(true); // the other 4 sent before the cut: no new cut
+      expect(l.fillRate).toBe(cut);
+    }
+    l.onResult(true); // all answered: this throttle is news, and cuts
+    expect(l.fillRate).toBeCloseTo(0.7 * cut, 10);
+  });
+
+  it('ignores throttles for old attempts only within one measurement interval of the cut', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock, minFillRate: 0.01 });
     l.onResult(true);
+    await clock.advance(2000);
+    for (let i = 0; i < 10; i++) expect(l.acquire()).toBe(0); // 10 in flight
+    await clock.advance(1000);
+    l.onResult(true);
+    const cut = l.fillRate;
+    await clock.advance(499);
+    l.onResult(true); // within the interval, and may answer an attempt sent before the cut
+    expect(l.fillRate).toBe(cut);
+    await clock.advance(1);
+    l.onResult(true); // an interval after the cut: cuts, though 7 old attempts are unanswered
+    expect(l.fillRate).toBeLessThan(cut);
+  });
+
+  it('a cut empties the bucket: no burst saved at the old rate', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock });
+    await steady(clock, l, 40, 3000);
+    l.onResult(true);
+    await steady(clock, l, 40, 3000);
+    expect(l.stats.tokens).toBeGreaterThan(10);
+    await clock.advance(1000);
+    l.onResult(true);
+    expect(l.stats.tokens).toBe(0);
+    expect(l.acquire()).toBeGreaterThan(0);
+  });
+
+  it('never goes below minFillRate, however many throttles', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock });
+    for (let i = 0; i < 40; i++) {
+      l.onResult(true);
+      expect(l.fillRate).toBeGreaterThanOrEqual(0.5);
+      await clock.advance(600);
+    }
     expect(l.fillRate).toBe(0.5);
   });
 
-  it('paces attempts: each waits for its token, reserving it', async () => {
+  it('a positive answer takes no token; asking again after the wait takes it', async () => {
     const clock = new ManualClock();
-    const l = new AdaptiveRateLimiter({ clock });
-    l.onResult(true); // 0.5 tokens/s, an empty bucket of capacity 1
-    expect(l.acquire()).toBeCloseTo(2000, 9);
-    expect(l.acquire()).toBeCloseTo(4000, 9);
-    await clock.advance(4000);
-    expect(l.acquire()).toBeCloseTo(2000, 9);
+    const l = new AdaptiveRateLimiter({ clock, minFillRate: 0.5 });
+    l.onResult(true); // 1 result in 0.05 s: 20/s measured, cut to 14/s; an empty bucket
+    const rate = l.fillRate;
+    expect(rate).toBeCloseTo(14, 10);
+    const wait = l.acquire();
+    expect(wait).toBeCloseTo(1000 / rate, 9);
+    expect(l.stats.tokens).toBe(0);
+    expect(l.stats.waiting).toBe(1);
+    await clock.advance(wait / 2);
+    expect(l.stats.tokens).toBeCloseTo(0.5, 9); // half a token accrued, none taken
+    await clock.advance(wait / 2);
+    expect(l.acquire()).toBe(0); // back on time: the token is there and it takes it
+    expect(l.stats.tokens).toBeCloseTo(0, 9);
+    expect(l.stats.waiting).toBe(0);
     await clock.advance(10_000);
-    expect(l.acquire()).toBe(0); // the bucket refilled (to its capacity of 1)
-    expect(l.acquire()).toBeCloseTo(2000, 9);
+    expect(l.stats.tokens).toBe(l.stats.maxCapacity); // the bucket refilled to its capacity
+    expect(l.acquire()).toBe(0);
+  });
+
+  it('spreads many waiters out: the k-th is told to wait about k / fillRate', () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock, minFillRate: 10 });
+    l.onResult(true); // 20/s measured, 14/s
+    const rate = l.fillRate;
+    const waits = Array.from({ length: 100 }, () => l.acquire());
+    waits.forEach((w, i) => expect(w).toBeCloseTo(((i + 1) / rate) * 1000, 6));
+    expect(l.stats).toMatchObject({ tokens: 0, waiting: 100 });
+  });
+
+  it('waiters who come back when told each find a token (no second wait at a steady rate), in order', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock, minFillRate: 10 });
+    l.onResult(true);
+    const rate = l.fillRate;
+    let asks = 0;
+    const order: number[] = [];
+    const caller = async (id: number): Promise<void> => {
+      for (let w = (asks++, l.acquire()); w > 0; w = (asks++, l.acquire())) await clock.sleep(w);
+      order.push(id);
+    };
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < 200; i++) {
+      calls.push(caller(i));
+      await clock.advance(50); // 20 arrivals/s against 14 tokens/s
+    }
+    await clock.runAll();
+    await Promise.all(calls);
+    expect(order).toEqual([...order].sort((a, b) => a - b)); // first come, first served
+    expect(asks).toBeLessThanOrEqual(2 * 200);
+    expect(clock.now()).toBeCloseTo((200 / rate) * 1000, -2); // at the fill rate, no faster
+  });
+
+  it('a new caller does not take the token the next waiter is due to find', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock, minFillRate: 10 });
+    l.onResult(true);
+    const rate = l.fillRate;
+    const first = l.acquire(); // due when the first token has accrued
+    await clock.advance(first - 1);
+    const second = l.acquire(); // a new caller, 1 ms before: queued behind, not served
+    expect(second).toBeCloseTo(1 + 1000 / rate, 6);
+    await clock.advance(1);
+    expect(l.acquire()).toBe(0); // the first waiter, back: its token is there
   });
 
   it('regrows along the CUBIC curve: back at the pre-throttle rate K seconds after', async () => {
@@ -115,15 +252,14 @@ describe('AdaptiveRateLimiter', () => {
   it('keeps a client that honours the waits at the fill rate', async () => {
     const clock = new ManualClock();
     const l = new AdaptiveRateLimiter({ clock, minFillRate: 10 });
-    l.onResult(true); // fill rate 10/s, measured 0: the rate stays at the floor
+    l.onResult(true); // 20/s measured: 14/s; no more results, so the rate stays
     let sent = 0;
     while (clock.now() < 10_000) {
-      const wait = l.acquire();
-      await clock.advance(wait);
+      for (let wait = l.acquire(); wait > 0; wait = l.acquire()) await clock.advance(wait);
       sent++;
     }
-    expect(sent).toBeGreaterThanOrEqual(100);
-    expect(sent).toBeLessThanOrEqual(102);
+    expect(sent).toBeGreaterThanOrEqual(140);
+    expect(sent).toBeLessThanOrEqual(142);
   });
 
   it('starts no timer', () => {
@@ -134,13 +270,14 @@ describe('AdaptiveRateLimiter', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('keeps the fill rate >= minFillRate, and a throttle cuts it by beta (property)', () => {
+  it('keeps the fill rate >= minFillRate; a throttle cuts by beta unless it answers an attempt sent before the last cut, within one interval; a positive answer takes no token (property)', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('result' as const), throttled: fc.boolean(), n: fc.integer({ min: 1, max: 30 }) }),
-      fc.constant({ kind: 'acquire' as const }),
+      fc.record({ kind: fc.constant('acquire' as const), n: fc.integer({ min: 1, max: 20 }) }),
       fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 5000 }) }),
     );
-    let throttlesChecked = 0;
+    let cutsChecked = 0;
+    let ignoredChecked = 0;
     fc.assert(
       fc.property(
         fc.double({ min: 0.1, max: 0.95, noNaN: true }),
@@ -149,22 +286,46 @@ describe('AdaptiveRateLimiter', () => {
         (beta, minFillRate, ops) => {
           const clock = { t: 0, now: () => clock.t, sleep: () => Promise.resolve() };
           const l = new AdaptiveRateLimiter({ beta, minFillRate, clock });
+          // A model of "sent before the last cut": sends, results (never more than sends).
+          let sent = 0;
+          let ended = 0;
+          let oldLeft = 0;
+          let lastCut = -Infinity;
           for (const o of ops) {
             if (o.kind === 'advance') clock.t += o.ms;
             else if (o.kind === 'acquire') {
-              if (!(l.acquire() >= 0)) return false;
+              for (let i = 0; i < o.n; i++) {
+                const tokens = l.stats.tokens;
+                const wait = l.acquire();
+                if (!(wait >= 0)) return false;
+                if (wait > 0 && l.stats.tokens !== tokens) return false; // a positive answer takes nothing
+                if (wait === 0) {
+                  sent++;
+                  if (l.enabled && Math.abs(l.stats.tokens - Math.max(0, tokens - 1)) > 1e-9) return false;
+                }
+              }
             } else {
               for (let i = 0; i < o.n; i++) {
                 const wasEnabled = l.enabled;
                 const before = l.fillRate;
+                ended = Math.min(ended + 1, sent);
+                const old = oldLeft > 0;
+                if (old) oldLeft--;
                 l.onResult(o.throttled);
                 if (l.fillRate < minFillRate) return false;
-                if (o.throttled) {
-                  const base = wasEnabled ? Math.min(before, l.measuredTxRate) : l.measuredTxRate;
-                  if (Math.abs(l.fillRate - Math.max(minFillRate, beta * base)) > 1e-9 * Math.max(1, base)) return false;
-                  if (wasEnabled && l.fillRate > Math.max(minFillRate, beta * before) + 1e-9) return false;
-                  if (wasEnabled && before * beta > minFillRate) throttlesChecked++;
+                if (!o.throttled) continue;
+                if (old && clock.t - lastCut < 500) {
+                  if (l.fillRate !== before) return false; // not cut again
+                  ignoredChecked++;
+                  continue;
                 }
+                const base = wasEnabled ? Math.min(before, l.measuredTxRate) : l.measuredTxRate;
+                if (Math.abs(l.fillRate - Math.max(minFillRate, beta * base)) > 1e-9 * Math.max(1, base)) return false;
+                if (wasEnabled && l.fillRate > Math.max(minFillRate, beta * before) + 1e-9) return false;
+                if (l.stats.tokens !== 0) return false;
+                if (wasEnabled && before * beta > minFillRate) cutsChecked++;
+                lastCut = clock.t;
+                oldLeft = sent - ended;
               }
             }
           }
@@ -173,7 +334,31 @@ describe('AdaptiveRateLimiter', () => {
       ),
       { numRuns: 300 },
     );
-    expect(throttlesChecked).toBeGreaterThan(50); // cuts above the floor were exercised
+    expect(cutsChecked).toBeGreaterThan(50); // cuts above the floor were exercised
+    expect(ignoredChecked).toBeGreaterThan(50); // and throttles answering old attempts
+  });
+
+  it('never lets more attempts through than the fill rate added since a cut emptied the bucket (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1, max: 200, noNaN: true }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 300 }),
+        (minFillRate, gaps) => {
+          const clock = { t: 0, now: () => clock.t, sleep: () => Promise.resolve() };
+          const l = new AdaptiveRateLimiter({ minFillRate, clock });
+          l.onResult(true); // enabled; no more results, so the rate stays
+          const rate = l.fillRate;
+          let sent = 0;
+          for (const gap of gaps) {
+            clock.t += gap;
+            if (l.acquire() === 0) sent++;
+            if (sent > (clock.t / 1000) * rate + 1e-6) return false; // the bucket started empty
+          }
+          return true;
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it.each([

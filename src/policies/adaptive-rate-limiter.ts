@@ -20,8 +20,8 @@ export interface AdaptiveRateLimiterOptions {
    */
   readonly smooth?: number;
   /**
-   * The lowest fill rate, in attempts per second: the limiter never waits an attempt longer
-   * than the ones queued before it need plus `1000 / minFillRate` ms.
+   * The lowest fill rate, in attempts per second: however many throttles it sees, the limiter
+   * lets at least this many attempts through per second.
    * @default 0.5
    */
   readonly minFillRate?: number;
@@ -32,7 +32,8 @@ export interface AdaptiveRateLimiterOptions {
    */
   readonly minCapacity?: number;
   /**
-   * The interval the send rate is measured over, in ms.
+   * The interval the send rate is measured over, in ms. Also the longest time after a cut
+   * during which throttles answering attempts sent before it do not cut again.
    * @default 500
    */
   readonly measurementIntervalMs?: number;
@@ -46,30 +47,57 @@ export interface AdaptiveRateLimiterStats {
   readonly enabled: boolean;
   /** The rate attempts are let through at (tokens per second). */
   readonly fillRate: number;
-  /** The smoothed rate at which attempts have been ending. */
+  /**
+   * The smoothed rate at which attempts have been ending; until the first measurement interval
+   * has closed, the rate over the part of it seen so far.
+   */
   readonly measuredTxRate: number;
-  /** The rate at the last throttle, which CUBIC regrows towards. */
+  /** The rate at the last cut, which CUBIC regrows towards. */
   readonly lastMaxRate: number;
-  /** Tokens in the bucket; negative when attempts have reserved future tokens. */
+  /** Tokens in the bucket, between 0 and `maxCapacity`. */
   readonly tokens: number;
   readonly maxCapacity: number;
+  /** Callers told to wait whose wait has not run out yet (an estimate: a caller that gave up is counted until then). */
+  readonly waiting: number;
 }
 
 const OWNER = 'AdaptiveRateLimiter';
+
+/** Slack for floating-point refills: a bucket this close to a whole token holds it. */
+const EPSILON = 1e-9;
 
 /**
  * Client-side rate limiting as in the AWS SDK's adaptive retry mode: a token bucket whose fill
  * rate adapts to throttling. It does nothing until the first throttling error. From then on,
  * every attempt (first attempts too) takes a token, waiting for one when the bucket is empty.
- * On each throttling error the fill rate drops to `beta` times the measured send rate (or
- * the current fill rate, whichever is lower); after it, the rate regrows along a CUBIC curve
- * back towards, then past, the rate at which throttling began. The rate is never below
+ * On a throttling error the fill rate drops to `beta` times the measured send rate (or the
+ * current fill rate, whichever is lower); after it, the rate regrows along a CUBIC curve back
+ * towards, then past, the rate at which throttling began. The rate is never below
  * `minFillRate` nor above twice the measured send rate.
  *
- * It starts no timer and never sleeps: {@link AdaptiveRateLimiter.acquire} reserves a token
- * and returns how long to wait, and the retry loop sleeps through its own clock. A reserved
- * token is spent even if the call is cancelled during its wait.
+ * Where it departs from the AWS SDK, so that one limiter can be shared by many concurrent
+ * callers (the SDK has one per client, with few attempts in flight):
+ * - **No cut for the answers to attempts sent before the last cut.** With many attempts in
+ *   flight, the throttles answering those sent before a cut arrive after it and would compound
+ *   the cut down to `minFillRate`. The limiter counts the attempts in flight at a cut and lets
+ *   that many of the results that follow pass without cutting again, for at most
+ *   `measurementIntervalMs` after the cut (the seam does not say which result answers which
+ *   attempt, so the count is an estimate and the time bound caps a miscount). A client with
+ *   one attempt in flight cuts on every throttle, as in the SDK; a shared limiter cuts about
+ *   once per interval at most.
+ * - **A measured rate from the first result.** Until the first measurement interval closes,
+ *   the send rate is measured over the part of it seen so far (at least a tenth of an
+ *   interval), and the interval starts at the first result, not at construction. The SDK
+ *   reads 0 then, so an early throttle pins the rate at `minFillRate` (the 2x-measured cap).
+ *   The first closed interval sets the smoothed rate instead of being averaged with 0.
+ * - **A cut empties the bucket.** Tokens saved at the old rate would go out as a burst into a
+ *   dependency that has just said it has no headroom.
+ * - **No reservations.** {@link AdaptiveRateLimiter.acquire} takes a token when one is free
+ *   and otherwise only says how long to wait before asking again, so a waiting attempt
+ *   follows the rate as it changes and a cancelled one holds nothing. Waiters are told
+ *   staggered times (the k-th of many about k / fill rate), not all woken at once.
  *
+ * It starts no timer and never sleeps: the retry loop sleeps through its own clock.
  * What counts as a throttle is decided by the caller (the loop uses `isThrottlingError`).
  * Share one limiter among the callers of one rate-limited dependency.
  *
@@ -93,13 +121,31 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
   #tokens = 0;
   /** Clock time (ms) of the last refill. */
   #lastRefill: number;
-  /** Rate at the last throttle, and when (ms) it happened. */
+  /** Rate at the last cut, and when (ms) it happened. */
   #lastMaxRate = 0;
   #lastThrottle: number;
-  /** Smoothed send rate, attempts ending in the current interval, and that interval's start (ms). */
+  /**
+   * Smoothed send rate; attempts ending in the current interval; that interval's start (ms),
+   * `undefined` before the first result; whether an interval has closed.
+   */
   #measuredTxRate = 0;
   #requestCount = 0;
-  #lastTxBucket: number;
+  #lastTxBucket: number | undefined;
+  #measured = false;
+  /**
+   * Send slots handed out, and results seen (never more than that); at the last cut, how many
+   * of the attempts then in flight have not been answered yet.
+   */
+  #sent = 0;
+  #ended = 0;
+  #sentBeforeCut = 0;
+  /** The latest time (ms) a waiting caller was told to come back. */
+  #lastWake = -Infinity;
+  /** When (ms) each caller told to wait is expected back: a min-heap. */
+  readonly #wakes: number[] = [];
+  /** Expected-back times (ms, ascending) of waiters whose wait ran out and who have not asked again. */
+  #due: number[] = [];
+  #dueHead = 0;
 
   /** @throws {TypeError | RangeError} when an option has the wrong type or is out of range. */
   constructor(options?: AdaptiveRateLimiterOptions) {
@@ -119,7 +165,6 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
     this.#maxCapacity = this.minCapacity;
     this.#lastRefill = now;
     this.#lastThrottle = now;
-    this.#lastTxBucket = this.#bucketStart(now);
   }
 
   /** Whether a throttle has been seen, so attempts are paced. */
@@ -139,7 +184,9 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
 
   /** A snapshot of the limiter. */
   get stats(): AdaptiveRateLimiterStats {
-    if (this.#enabled) this.#refill(this.#clock.now());
+    const now = this.#clock.now();
+    if (this.#enabled) this.#refill(now);
+    this.#settleWaiters(now);
     return {
       enabled: this.#enabled,
       fillRate: this.#fillRate,
@@ -147,32 +194,81 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
       lastMaxRate: this.#lastMaxRate,
       tokens: this.#tokens,
       maxCapacity: this.#maxCapacity,
+      waiting: this.#wakes.length + this.#due.length - this.#dueHead,
     };
   }
 
   /**
-   * Reserves a token for one attempt and returns the ms to wait before sending it (0: now).
-   * Before the first throttle it always returns 0 and reserves nothing.
+   * Asks to send one attempt. Returns 0 when it took a token (send now), otherwise the ms to
+   * wait before asking again; a positive answer takes nothing. Before the first throttle it
+   * always returns 0.
+   *
+   * Waiting callers are spread out, not sent back all at once: the limiter keeps the times it
+   * expects its waiting callers back, and a new waiter is told to come back when the tokens for
+   * everyone ahead of it and for itself will have accrued (about k / fillRate seconds for the
+   * k-th). A caller back from its wait takes a token if one is there; if not (the rate was cut
+   * meanwhile), it waits again behind everyone waiting. A new caller takes a token only if the
+   * waiter due next would still find its own.
    */
   acquire(): number {
-    if (!this.#enabled) return 0;
-    this.#refill(this.#clock.now());
-    const missing = 1 - this.#tokens;
-    this.#tokens -= 1;
-    return missing > 0 ? (missing / this.#fillRate) * 1000 : 0;
+    if (!this.#enabled) {
+      this.#sent++;
+      return 0;
+    }
+    const now = this.#clock.now();
+    this.#refill(now);
+    this.#settleWaiters(now);
+    // A caller asking while a waiter's wait has run out is taken to be that waiter, back.
+    const returning = this.#dueHead < this.#due.length;
+    if (returning) this.#dueHead++;
+    const perMs = this.#fillRate / 1000;
+    let keep = 0;
+    if (!returning) {
+      // Leave what the waiters due now, and the next one, need from the bucket as it stands.
+      keep = this.#due.length - this.#dueHead;
+      const next = this.#wakes[0];
+      if (next !== undefined) keep += Math.max(0, 1 - (next - now) * perMs);
+    }
+    if (this.#tokens + EPSILON >= 1 + keep) {
+      this.#tokens = Math.max(0, this.#tokens - 1);
+      this.#sent++;
+      return 0;
+    }
+    // Behind everyone waiting: when the tokens for the waiters due now (unless this is one
+    // of them: they ask after it, and will queue behind it in turn) and for itself have
+    // accrued, and one token after the latest time handed out. Appending to the schedule
+    // rather than counting heads leaves no gap in it when the rate changes.
+    const dueAhead = returning ? 0 : this.#due.length - this.#dueHead;
+    let wake = now + Math.max(dueAhead + 1 - this.#tokens, EPSILON) / perMs;
+    if (this.#lastWake > now) wake = Math.max(wake, this.#lastWake + 1 / perMs);
+    this.#lastWake = wake;
+    heapPush(this.#wakes, wake);
+    return wake - now;
   }
 
   /** An attempt ended; `throttled`: with a throttling error. Adapts the fill rate. */
   onResult(throttled: boolean): void {
     const now = this.#clock.now();
     this.#measure(now);
+    // More results than sends: results reported without asking; keep the in-flight count >= 0.
+    this.#ended = Math.min(this.#ended + 1, this.#sent);
+    const answersOldSend = this.#sentBeforeCut > 0;
+    if (answersOldSend) this.#sentBeforeCut--;
     let rate: number;
     if (throttled) {
+      // A throttle soon after a cut that may answer an attempt sent before it says nothing of
+      // the new rate: no second cut for it.
+      if (answersOldSend && now - this.#lastThrottle < this.measurementIntervalMs) return;
+      this.#sentBeforeCut = this.#sent - this.#ended;
       const rateToUse = this.#enabled ? Math.min(this.#measuredTxRate, this.#fillRate) : this.#measuredTxRate;
       this.#lastMaxRate = rateToUse;
       this.#lastThrottle = now;
       this.#enabled = true;
       rate = rateToUse * this.beta;
+      // The dependency has no headroom now: tokens saved at the old rate would go out as a
+      // burst, be throttled and cut again. The new rate starts from an empty bucket.
+      this.#refill(now);
+      this.#tokens = 0;
     } else {
       rate = cubicRate((now - this.#lastThrottle) / 1000, this.#lastMaxRate, this.beta, this.scaleConstant);
     }
@@ -193,19 +289,85 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
     this.#lastRefill = now;
   }
 
-  /** Counts one ending attempt; at each new interval, folds the last one's rate into the smoothed rate. */
+  /**
+   * Moves the waiters whose wait has run out to the due list, and forgets the due ones that
+   * have not asked again within a measurement interval (they gave up, or are no waiters).
+   */
+  #settleWaiters(now: number): void {
+    const wakes = this.#wakes;
+    while (wakes.length > 0 && wakes[0]! <= now) this.#due.push(heapPop(wakes));
+    const due = this.#due;
+    const stale = now - this.measurementIntervalMs;
+    while (this.#dueHead < due.length && due[this.#dueHead]! < stale) this.#dueHead++;
+    if (this.#dueHead === due.length) {
+      due.length = 0;
+      this.#dueHead = 0;
+    } else if (this.#dueHead > 1024 && this.#dueHead * 2 > due.length) {
+      this.#due = due.slice(this.#dueHead);
+      this.#dueHead = 0;
+    }
+  }
+
+  /**
+   * Counts one ending attempt. At each new interval, folds the last one's rate into the
+   * smoothed rate (the first closed interval sets it); before any has closed, the rate is the
+   * count over the time since the first result's interval began.
+   */
   #measure(now: number): void {
     const bucket = this.#bucketStart(now);
     this.#requestCount++;
-    if (bucket > this.#lastTxBucket) {
-      const current = this.#requestCount / ((bucket - this.#lastTxBucket) / 1000);
-      this.#measuredTxRate = current * this.smooth + this.#measuredTxRate * (1 - this.smooth);
+    const last = this.#lastTxBucket;
+    if (last === undefined) {
+      this.#lastTxBucket = bucket;
+    } else if (bucket > last) {
+      const current = this.#requestCount / ((bucket - last) / 1000);
+      this.#measuredTxRate = this.#measured ? current * this.smooth + this.#measuredTxRate * (1 - this.smooth) : current;
+      this.#measured = true;
       this.#requestCount = 0;
       this.#lastTxBucket = bucket;
+      return;
+    }
+    if (!this.#measured) {
+      const elapsed = Math.max(now - this.#lastTxBucket!, this.measurementIntervalMs / 10);
+      this.#measuredTxRate = this.#requestCount / (elapsed / 1000);
     }
   }
 
   #bucketStart(now: number): number {
     return Math.floor(now / this.measurementIntervalMs) * this.measurementIntervalMs;
   }
+}
+
+/** Adds `value` to the binary min-heap `heap`. */
+function heapPush(heap: number[], value: number): void {
+  let i = heap.length;
+  heap.push(value);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]! <= value) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+/** Removes and returns the smallest value of the non-empty binary min-heap `heap`. */
+function heapPop(heap: number[]): number {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  const n = heap.length;
+  if (n > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && heap[r]! < heap[l]! ? r : l;
+      if (heap[c]! >= last) break;
+      heap[i] = heap[c]!;
+      i = c;
+    }
+    heap[i] = last;
+  }
+  return top;
 }
