@@ -18,6 +18,9 @@ export const systemClock: Clock = {
 };
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  // The common case, one timer and nothing to listen to: no closures beyond the promise's own
+  // (a call waiting in its delay holds only the promise and the timer).
+  if (signal === undefined && ms <= MAX_TIMER_DELAY) return new Promise<void>((resolve) => void setTimeout(resolve, ms));
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
     let remaining = ms;

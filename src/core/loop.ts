@@ -201,12 +201,17 @@ async function loop<T>(c: Call<T>, resumed: boolean): Promise<T> {
       if (!open(c)) return giveUp(c, 'aborted');
       p.budget?.onCall();
       await attempt(c);
+    } else {
+      // A lean first attempt that threw synchronously has not awaited yet: the call must not
+      // end (nor its hooks run) before `retry()` or the wrapper has returned.
+      await undefined;
     }
     for (;;) {
       if (c.stop !== undefined) return giveUp(c, c.stop);
       if (c.refusal !== undefined) return giveUp(c, 'circuit-open');
       if (!c.failed) return succeed(c);
-      const next = await decide(c);
+      // Only `retryIf` can make the decision wait; without it, no promise is made for it.
+      const next = p.retryIf !== undefined && c.hasError && !c.predicateThrew ? await decideAfterRetryIf(c) : decide(c, classify(c));
       if (c.stop !== undefined) return giveUp(c, c.stop);
       if (typeof next === 'string') return giveUp(c, next);
       if (p.onRetry !== undefined) {
@@ -218,6 +223,10 @@ async function loop<T>(c: Call<T>, resumed: boolean): Promise<T> {
         if (pending !== undefined) await pending;
         if (c.stop !== undefined) return giveUp(c, c.stop);
       }
+      // With no signal, deadline or policy nothing reads the last error once the decision and
+      // onRetry are done (the next attempt replaces it), so a call waiting in its delay does
+      // not keep it alive (an error's captured stack is about half a kilobyte).
+      if (p.lean) c.error = undefined;
       if (next > 0) {
         try {
           await p.clock.sleep(next, c.scope?.signal);
@@ -229,7 +238,22 @@ async function loop<T>(c: Call<T>, resumed: boolean): Promise<T> {
       c.delay = next;
       c.totalDelay += next;
       c.previousDelay = next;
-      await attempt(c);
+      if (!p.lean) {
+        await attempt(c);
+        continue;
+      }
+      // The lean attempt, inline: no limiter, breaker, scope or attempt timeout to set up, and
+      // no promise of its own.
+      const n = ++c.attempt;
+      const t0 = p.timed ? p.clock.now() : 0;
+      let value: T;
+      try {
+        value = (await (c.args === undefined ? c.fn(new Context(n, p.maxRetries + 1 - n, undefined)) : c.fn.apply(c.thisArg, c.args as unknown[]))) as T;
+      } catch (error) {
+        endAttempt(c, t0, true, error, undefined);
+        continue;
+      }
+      fulfilled(c, t0, value);
     }
   } finally {
     close(c);
@@ -364,6 +388,12 @@ async function attempt<T>(c: Call<T>): Promise<void> {
   if (link !== undefined) scope!.signal.removeEventListener('abort', link);
   timer?.abort();
   p.rateLimiter?.onResult(false);
+  fulfilled(c, t0, value);
+}
+
+/** Records an attempt that fulfilled: a success, or a result `retryOnResult` rejects. */
+function fulfilled<T>(c: Call<T>, t0: number, value: T): void {
+  const p = c.p;
   if (p.retryOnResult !== undefined) {
     let rejected: boolean;
     try {
@@ -384,19 +414,35 @@ async function attempt<T>(c: Call<T>): Promise<void> {
   c.value = value;
   if (c.breakerPending) {
     c.breakerPending = false;
-    breaker!.onSuccess();
+    p.circuitBreaker!.onSuccess();
   }
   record(c, t0, 'success', undefined);
 }
 
-/** The decision order of API.md 4 for an attempt that failed with an error. */
-async function isRetryable<T>(c: Call<T>): Promise<boolean> {
+/**
+ * Whether the last attempt may be retried, by the decision order of API.md 4 when no
+ * `retryIf` is given: `abortOn`, then `retryOn`, then `isTransientError`.
+ */
+function classify<T>(c: Call<T>): boolean {
+  if (c.predicateThrew) return false;
+  if (!c.hasError) return true;
   const p = c.p;
   const error = c.error;
   if (p.abortOn.length > 0 && matchesAny(p.abortOn, error)) return false;
-  if (p.retryIf !== undefined) {
+  if (p.retryOn.length > 0 && matchesAny(p.retryOn, error)) return true;
+  return isTransientError(error);
+}
+
+/** The decision after an attempt that failed with an error, when `retryIf` is given (it alone decides, after `abortOn`). */
+async function decideAfterRetryIf<T>(c: Call<T>): Promise<number | GiveUpReason> {
+  const p = c.p;
+  const error = c.error;
+  let retryable: boolean;
+  if (p.abortOn.length > 0 && matchesAny(p.abortOn, error)) {
+    retryable = false;
+  } else {
     try {
-      return Boolean(await p.retryIf(error, Object.freeze({
+      retryable = Boolean(await p.retryIf!(error, Object.freeze({
         operationName: c.slot.name, attempt: c.attempt, retriesLeft: p.maxRetries + 1 - c.attempt, elapsedMs: c.lastEnd - c.start,
       })));
     } catch (predicateError) {
@@ -404,17 +450,15 @@ async function isRetryable<T>(c: Call<T>): Promise<boolean> {
       // the registry's history and in a RetryExhaustedError's `errors`.
       c.error = predicateError;
       c.predicateThrew = true;
-      return false;
+      retryable = false;
     }
   }
-  if (p.retryOn.length > 0 && matchesAny(p.retryOn, error)) return true;
-  return isTransientError(error);
+  return decide(c, retryable);
 }
 
-/** After a failed attempt: the delay before the next one, or why the call gives up. */
-async function decide<T>(c: Call<T>): Promise<number | GiveUpReason> {
+/** After a failed attempt found `retryable` or not: the delay before the next one, or why the call gives up. */
+function decide<T>(c: Call<T>, retryable: boolean): number | GiveUpReason {
   const p = c.p;
-  const retryable = c.predicateThrew ? false : c.hasError ? await isRetryable(c) : true;
   if (c.breakerPending) {
     c.breakerPending = false;
     if (retryable) p.circuitBreaker!.onFailure();
