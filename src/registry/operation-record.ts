@@ -20,18 +20,21 @@ export interface RecordHost {
   trim(): void;
 }
 
+/** The history of a dead record: keeps nothing. */
+const NO_HISTORY = new AttemptRing(0);
+
 /**
  * One operation's counters and recent attempts. While live, every update also goes to the
- * registry's totals; once evicted or cleared (`live === false`) it updates only itself, and the
- * loop asks the registry for a new record before its next call.
+ * registry's totals; once evicted or cleared (`live === false`) it updates only its own
+ * counters, and the loop asks the registry for a new record before its next call.
  */
 export class OperationRecord implements OperationRecorder {
-  live = true;
   readonly counters = new Counters();
   readonly errorCounts = new Map<string, number>();
   lastError: ErrorSummary | undefined = undefined;
   lastCallAt: number | undefined = undefined;
-  readonly #ring: AttemptRing;
+  #ring: AttemptRing;
+  #live = true;
 
   constructor(
     readonly name: string,
@@ -39,6 +42,25 @@ export class OperationRecord implements OperationRecorder {
     historyLimit: number,
   ) {
     this.#ring = new AttemptRing(historyLimit);
+  }
+
+  /**
+   * False once the registry has evicted or cleared this record. Nothing reads a dead record's
+   * history again (the wrapper that still points at it only checks `live`), so it lets go of it
+   * then: ten thousand wrappers each pointing at an evicted record must not keep ten thousand
+   * histories alive.
+   */
+  get live(): boolean {
+    return this.#live;
+  }
+
+  set live(value: boolean) {
+    this.#live = value;
+    if (!value) {
+      this.#ring = NO_HISTORY;
+      this.errorCounts.clear();
+      this.lastError = undefined;
+    }
   }
 
   callStarted(): void {
@@ -51,6 +73,7 @@ export class OperationRecord implements OperationRecorder {
 
   attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcome, error: unknown, timestamp: number, durationMs: number): void {
     this.counters.attemptEnded(attemptNumber);
+    if (!this.#live) return;
     if (attemptNumber === 1) this.lastCallAt = timestamp;
     let summary: ErrorSummary | undefined;
     if (outcome === 'error') {
@@ -59,7 +82,6 @@ export class OperationRecord implements OperationRecorder {
       this.errorCounts.set(summary.name, (this.errorCounts.get(summary.name) ?? 0) + 1);
     }
     this.#ring.push(attemptNumber, delay, outcome === 'success', summary, timestamp, durationMs);
-    if (!this.live) return;
     const host = this.host;
     host.totals.attemptEnded(attemptNumber);
     if (host.listening) {
