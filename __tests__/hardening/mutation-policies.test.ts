@@ -1,0 +1,362 @@
+/**
+ * Issue 8, item 2: tests written to kill mutants Stryker found surviving (or would find) in
+ * src/policies: boundaries (`>=` vs `>`), snapshot fields nobody read, guards that only matter
+ * on misuse, and the fallbacks of the option validators.
+ */
+import { CircuitBreaker, type CircuitStateChange } from '../../src/policies/circuit-breaker.js';
+import { Listeners } from '../../src/policies/listeners.js';
+import { RetryBudget } from '../../src/policies/retry-budget-factories.js';
+import { RollingWindow } from '../../src/policies/rolling-window.js';
+import { clockOption, nonNegativeNumber, openFraction, positiveInteger, positiveNumber, readOptions, unitFraction } from '../../src/policies/validate.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+
+function events(breaker: CircuitBreaker): CircuitStateChange[] {
+  const out: CircuitStateChange[] = [];
+  breaker.onStateChange((e) => out.push(e));
+  return out;
+}
+
+function fail(breaker: CircuitBreaker, n: number): void {
+  for (let i = 0; i < n; i++) {
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.onFailure();
+  }
+}
+
+function succeed(breaker: CircuitBreaker, n: number): void {
+  for (let i = 0; i < n; i++) {
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.onSuccess();
+  }
+}
+
+describe('CircuitBreaker: counters and boundaries', () => {
+  it('reports the window in failure-rate mode, and zeros in consecutive mode', () => {
+    const clock = new ManualClock();
+    const rate = new CircuitBreaker({ failureRateThreshold: 0.9, minimumCalls: 100, clock });
+    succeed(rate, 3);
+    fail(rate, 2);
+    expect(rate.stats).toMatchObject({ windowCalls: 5, windowFailures: 2, consecutiveFailures: 2, inFlight: 0, state: 'closed' });
+    const consecutive = new CircuitBreaker({ failureThreshold: 10, clock });
+    succeed(consecutive, 3);
+    fail(consecutive, 2);
+    expect(consecutive.stats).toMatchObject({ windowCalls: 0, windowFailures: 0, consecutiveFailures: 2 });
+  });
+
+  it('counts in-flight attempts in stats and never below 0 on unmatched reports', async () => {
+    const b = new CircuitBreaker({ clock: new ManualClock() });
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.stats.inFlight).toBe(2);
+    b.onIgnored();
+    b.onIgnored();
+    b.onIgnored(); // one report too many
+    b.onSuccess();
+    b.onFailure();
+    expect(b.stats.inFlight).toBe(0);
+    // The extra reports did not create a phantom slot: a half-open breaker still admits.
+    const clock = new ManualClock();
+    const h = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 10, halfOpenMaxCalls: 1, clock });
+    fail(h, 1);
+    h.onIgnored();
+    h.onIgnored();
+    await clock.advance(10);
+    expect(h.tryAcquire()).toBe(true);
+    expect(h.tryAcquire()).toBe(false);
+  });
+
+  it('opens at exactly failureThreshold, not one before', () => {
+    const b = new CircuitBreaker({ failureThreshold: 3, clock: new ManualClock() });
+    fail(b, 2);
+    expect(b.state).toBe('closed');
+    fail(b, 1);
+    expect(b.state).toBe('open');
+  });
+
+  it('opens when the failure rate equals the threshold with exactly minimumCalls', () => {
+    const b = new CircuitBreaker({ failureRateThreshold: 0.5, minimumCalls: 4, clock: new ManualClock() });
+    succeed(b, 2);
+    fail(b, 1);
+    expect(b.state).toBe('closed'); // 3 calls < minimumCalls
+    fail(b, 1);
+    expect(b.state).toBe('open'); // 4 calls, rate 0.5 = threshold
+    const below = new CircuitBreaker({ failureRateThreshold: 0.5, minimumCalls: 4, clock: new ManualClock() });
+    succeed(below, 3);
+    fail(below, 1);
+    expect(below.state).toBe('closed'); // rate 0.25
+  });
+
+  it('a success in failure-rate mode is counted in the window (it lowers the rate)', () => {
+    const b = new CircuitBreaker({ failureRateThreshold: 0.6, minimumCalls: 5, clock: new ManualClock() });
+    succeed(b, 2);
+    fail(b, 3);
+    expect(b.state).toBe('open'); // exactly 0.6 over 5
+    const c = new CircuitBreaker({ failureRateThreshold: 0.6, minimumCalls: 5, clock: new ManualClock() });
+    succeed(c, 3);
+    fail(c, 3);
+    expect(c.state).toBe('closed'); // 0.5 over 6
+  });
+
+  it('says how long until half-open: 1 ms before the due time, undefined at it', async () => {
+    const clock = new ManualClock();
+    const b = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 100, clock });
+    expect(b.retryAfterMs()).toBeUndefined(); // closed
+    fail(b, 1);
+    expect(b.retryAfterMs()).toBe(100);
+    await clock.advance(99);
+    expect(b.retryAfterMs()).toBe(1);
+    expect(b.stats.retryAfterMs).toBe(1);
+    await clock.advance(1);
+    expect(b.retryAfterMs()).toBeUndefined();
+  });
+
+  it('an isolated circuit tells no time to retry, and isolating an open one emits nothing more', async () => {
+    const clock = new ManualClock();
+    const b = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 100, clock });
+    const seen = events(b);
+    fail(b, 1);
+    expect(seen.map((e) => e.to)).toEqual(['open']);
+    await clock.advance(40);
+    b.isolate();
+    expect(seen).toHaveLength(1);
+    expect(b.retryAfterMs()).toBeUndefined();
+    expect(b.stats.isolated).toBe(true);
+    await clock.advance(1_000);
+    expect(b.state).toBe('open');
+    expect(b.tryAcquire()).toBe(false);
+    b.reset();
+    expect(b.stats).toMatchObject({ state: 'closed', isolated: false });
+    expect(seen.map((e) => `${e.from}>${e.to}`)).toEqual(['closed>open', 'open>closed']);
+  });
+
+  it('isolating a closed circuit opens it at once, with an event', () => {
+    const clock = new ManualClock(50);
+    const b = new CircuitBreaker({ clock });
+    const seen = events(b);
+    b.isolate();
+    expect(seen).toEqual([{ from: 'closed', to: 'open', at: 50 }]);
+    expect(b.tryAcquire()).toBe(false);
+  });
+
+  it('half-open: successes so far are reported, and reset to 0 when it closes', async () => {
+    const clock = new ManualClock();
+    const b = new CircuitBreaker({ failureThreshold: 2, resetTimeout: 10, halfOpenMaxCalls: 2, clock });
+    fail(b, 2);
+    expect(b.stats.halfOpenSuccesses).toBe(0);
+    await clock.advance(10);
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).toBe(false);
+    b.onSuccess();
+    expect(b.stats).toMatchObject({ state: 'half-open', halfOpenSuccesses: 1, consecutiveFailures: 0, inFlight: 1 });
+    // One success holds a slot too: a third trial is still refused.
+    expect(b.tryAcquire()).toBe(false);
+    b.onSuccess();
+    expect(b.stats).toMatchObject({ state: 'closed', halfOpenSuccesses: 0, consecutiveFailures: 0 });
+  });
+
+  it('a failed trial counts as a consecutive failure and reopens from now', async () => {
+    const clock = new ManualClock();
+    const b = new CircuitBreaker({ failureThreshold: 2, resetTimeout: 10, clock });
+    const seen = events(b);
+    fail(b, 2);
+    await clock.advance(15);
+    expect(b.tryAcquire()).toBe(true);
+    b.onFailure();
+    expect(b.stats).toMatchObject({ state: 'open', consecutiveFailures: 3, retryAfterMs: 10 });
+    expect(seen.map((e) => [e.to, e.at])).toEqual([['open', 0], ['half-open', 10], ['open', 15]]);
+  });
+
+  it('closing forgets the window in failure-rate mode, and reset on a closed breaker does too', async () => {
+    const clock = new ManualClock();
+    const b = new CircuitBreaker({ failureRateThreshold: 0.5, minimumCalls: 2, resetTimeout: 5, clock });
+    fail(b, 2);
+    expect(b.state).toBe('open');
+    await clock.advance(5);
+    succeed(b, 1);
+    expect(b.stats).toMatchObject({ state: 'closed', windowCalls: 0, windowFailures: 0 });
+    succeed(b, 1);
+    expect(b.stats.windowCalls).toBe(1);
+    b.reset();
+    expect(b.stats.windowCalls).toBe(0);
+  });
+});
+
+describe('RetryBudget: boundaries', () => {
+  it('token bucket: a retry costing exactly the tokens left is granted, the next refused', () => {
+    const b = RetryBudget.tokenBucket({ capacity: 10, retryCost: 5, timeoutCost: 10 });
+    expect(b.tryRetry(false)).toBe(true);
+    expect(b.available).toBe(1);
+    expect(b.tryRetry(false)).toBe(true);
+    expect(b.tokens).toBe(0);
+    expect(b.tryRetry(false)).toBe(false);
+    expect(b.stats).toEqual({ tokens: 0, capacity: 10, available: 0 });
+    b.onSuccess(true, true); // a retry after a timeout refunds timeoutCost
+    expect(b.tokens).toBe(10);
+    expect(b.tryRetry(true)).toBe(true);
+    expect(b.tokens).toBe(0);
+    b.onSuccess(false, true); // a first-try success refunds successRefund whatever afterTimeout says
+    expect(b.tokens).toBe(1);
+    expect(b.available).toBe(0);
+    b.onCall();
+    expect(b.tokens).toBe(1);
+  });
+
+  it('token bucket: available rounds down', () => {
+    const b = RetryBudget.tokenBucket({ capacity: 14, retryCost: 5 });
+    expect(b.available).toBe(2);
+    expect(RetryBudget.tokenBucket({ retryCost: 0 }).available).toBe(Infinity);
+  });
+
+  it('ratio: available rounds the headroom down and never goes below 0', () => {
+    const clock = new ManualClock();
+    const b = RetryBudget.ratio({ ratio: 0.5, minRetriesPerSecond: 0.15, windowMs: 10_000, clock });
+    // reserve 1.5 retries: 1 available
+    expect(b.reserve).toBe(1.5);
+    expect(b.available).toBe(1);
+    b.onCall(); // +0.5: 2 available
+    expect(b.available).toBe(2);
+    expect(b.tryRetry(false)).toBe(true);
+    expect(b.tryRetry(false)).toBe(true);
+    expect(b.available).toBe(0);
+    expect(b.tryRetry(false)).toBe(false);
+    expect(b.stats).toEqual({ windowCalls: 1, windowRetries: 2, available: 0 });
+    b.onSuccess(true, false); // no refund in this budget
+    expect(b.available).toBe(0);
+  });
+
+  it('ratio: a retry needs a whole retry of headroom (0.99 is not enough)', () => {
+    const b = RetryBudget.ratio({ ratio: 0.33, minRetriesPerSecond: 0, windowMs: 1_000, clock: new ManualClock() });
+    for (let i = 0; i < 3; i++) b.onCall();
+    expect(b.tryRetry(false)).toBe(false);
+    b.onCall();
+    expect(b.tryRetry(false)).toBe(true);
+  });
+});
+
+describe('RollingWindow: bucket arithmetic', () => {
+  it('reads older buckets by age, wrapping around the ring', () => {
+    const w = new RollingWindow(100, 4, 2, 0);
+    w.add(0, 1);
+    w.advance(25);
+    w.add(0, 2);
+    w.add(1, 5);
+    w.advance(50);
+    w.add(0, 3);
+    expect([w.at(0, 0), w.at(1, 0), w.at(2, 0), w.at(3, 0)]).toEqual([3, 2, 1, 0]);
+    expect(w.at(1, 1)).toBe(5);
+    expect(w.total(0)).toBe(6);
+    w.advance(100); // bucket 4: the window is buckets 1-4, bucket 0 (holding 1) drops out
+    expect(w.total(0)).toBe(5);
+    w.advance(175); // bucket 7: 3 steps, buckets 1-3 drop out, only empty 4 stays
+    expect(w.total(0)).toBe(0);
+    expect(w.total(1)).toBe(0);
+  });
+
+  it('a jump of exactly the window length clears it', () => {
+    const w = new RollingWindow(100, 4, 1, 0);
+    w.add(0, 7);
+    w.advance(100);
+    expect(w.total(0)).toBe(0);
+    expect(w.at(0, 0)).toBe(0);
+  });
+
+  it('starts at the bucket of the given time', () => {
+    const w = new RollingWindow(100, 4, 1, 260); // bucket 10
+    w.add(0);
+    w.advance(299); // bucket 11: one step on, the count stays in the window
+    expect(w.total(0)).toBe(1);
+    expect(w.at(1, 0)).toBe(1);
+  });
+});
+
+describe('policy validators: boundaries', () => {
+  it.each([
+    ['positiveInteger', positiveInteger, 1, [0, 1.5, -1, 2 ** 53]],
+    ['positiveNumber', positiveNumber, Number.MAX_SAFE_INTEGER, [0, -1, Number.MAX_SAFE_INTEGER + 2, Infinity]],
+    ['nonNegativeNumber', nonNegativeNumber, 0, [-0.001, Infinity, Number.MAX_SAFE_INTEGER + 2]],
+    ['unitFraction', unitFraction, 1, [0, 1.0001, -0.5]],
+    ['openFraction', openFraction, 0.999, [0, 1, 1.5]],
+  ] as const)('%s accepts its edge and rejects what lies past it', (_name, check, edge, bad) => {
+    expect(check('Owner', 'opt', edge, 42)).toBe(edge);
+    expect(check('Owner', 'opt', undefined, 42)).toBe(42);
+    for (const value of bad) {
+      expect(() => check('Owner', 'opt', value, 42)).toThrow(RangeError);
+      expect(() => check('Owner', 'opt', value, 42)).toThrow(/^maestro-retry: Owner option `opt` must be .+, got /);
+    }
+    expect(() => check('Owner', 'opt', NaN, 42)).toThrow(new RangeError(`maestro-retry: Owner option \`opt\` must be ${ruleOf(check)}, got NaN`));
+    expect(() => check('Owner', 'opt', '1', 42)).toThrow(new TypeError(`maestro-retry: Owner option \`opt\` must be ${ruleOf(check)}, got "1"`));
+  });
+
+  it('readOptions refuses what is not a plain options object, naming the owner', () => {
+    expect(readOptions('Owner', undefined)).toEqual({});
+    for (const bad of [null, 5, 'x', [1]]) {
+      expect(() => readOptions('Owner', bad as never)).toThrow(TypeError);
+    }
+    expect(() => readOptions('Owner', null as never)).toThrow('maestro-retry: Owner options must be an object, got null');
+  });
+
+  it('clockOption wants an object with now()', () => {
+    const clock = new ManualClock();
+    expect(clockOption('Owner', clock)).toBe(clock);
+    expect(clockOption('Owner', undefined).now()).toBeGreaterThan(1_600_000_000_000);
+    for (const bad of [null, 5, {}, { now: 1 }, () => 1]) {
+      expect(() => clockOption('Owner', bad)).toThrow(TypeError);
+    }
+    expect(() => clockOption('Owner', {})).toThrow('maestro-retry: Owner option `clock` must be an object with a now() method, got an object');
+  });
+});
+
+function ruleOf(check: unknown): string {
+  switch (check) {
+    case positiveInteger: return 'a positive integer';
+    case positiveNumber: return 'a positive finite number';
+    case nonNegativeNumber: return 'a non-negative finite number';
+    case unitFraction: return 'a number greater than 0 and at most 1';
+    default: return 'a number greater than 0 and less than 1';
+  }
+}
+
+describe('Listeners: reporting', () => {
+  it('falls back to console.warn where process.emitWarning is missing', () => {
+    const l = new Listeners<number>('Thing onEvent');
+    l.add(() => {
+      throw new Error('boom');
+    });
+    const original = process.emitWarning;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      (process as { emitWarning?: unknown }).emitWarning = undefined;
+      l.emit(1);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toMatch(/^maestro-retry: a Thing onEvent listener threw: Error: boom/);
+    } finally {
+      process.emitWarning = original;
+      warn.mockRestore();
+    }
+  });
+
+  it('reports a thrown non-error by its string form, with the listener-error code', () => {
+    const l = new Listeners<number>('Thing onEvent');
+    l.add(() => {
+      throw 'plain'; // eslint-disable-line no-throw-literal
+    });
+    const emit = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      l.emit(1);
+      expect(emit).toHaveBeenCalledWith('maestro-retry: a Thing onEvent listener threw: plain', { code: 'MAESTRO_RETRY_LISTENER_ERROR' });
+    } finally {
+      emit.mockRestore();
+    }
+  });
+
+  it('counts its listeners and refuses a non-function, naming the source', () => {
+    const l = new Listeners<number>('Thing onEvent');
+    expect(l.size).toBe(0);
+    const off = l.add(() => undefined);
+    expect(l.size).toBe(1);
+    off();
+    expect(l.size).toBe(0);
+    expect(() => l.add(5 as never)).toThrow(new TypeError('maestro-retry: Thing onEvent listener must be a function, got number'));
+  });
+});
