@@ -6,6 +6,22 @@ import { Counters } from './counters.js';
 import { fromMap } from './own-keys.js';
 import type { OperationStatistics, RegistryEvent } from './types.js';
 
+/** Distinct error names counted per operation; further names count under {@link OTHER_ERRORS}. */
+export const MAX_ERROR_NAMES = 100;
+/** The `errorCounts` key for errors whose name came after the first {@link MAX_ERROR_NAMES}. */
+export const OTHER_ERRORS = '(other)';
+
+/**
+ * Counts one error by name, keeping at most MAX_ERROR_NAMES names (plus the overflow key), so
+ * error names that embed ids cannot grow an operation's memory without bound. Totals stay exact.
+ */
+function countError(counts: Map<string, number>, name: string): void {
+  const known = counts.get(name);
+  if (known !== undefined) counts.set(name, known + 1);
+  else if (counts.size < MAX_ERROR_NAMES) counts.set(name, 1);
+  else counts.set(OTHER_ERRORS, (counts.get(OTHER_ERRORS) ?? 0) + 1);
+}
+
 /** What a record needs from its registry (kept as an interface so the two files do not import each other). */
 export interface RecordHost {
   readonly totals: Counters;
@@ -79,7 +95,7 @@ export class OperationRecord implements OperationRecorder {
     if (outcome === 'error') {
       summary = summarizeError(error);
       this.lastError = summary;
-      this.errorCounts.set(summary.name, (this.errorCounts.get(summary.name) ?? 0) + 1);
+      countError(this.errorCounts, summary.name);
     }
     this.#ring.push(attemptNumber, delay, outcome === 'success', summary, timestamp, durationMs);
     const host = this.host;

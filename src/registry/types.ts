@@ -28,7 +28,10 @@ export interface CallFigures {
 /** Statistics of one operation. */
 export interface OperationStatistics extends CallFigures {
   readonly operationName: string;
-  /** Failed attempts by error name (a thrown non-error counts under its type, e.g. `string`). */
+  /**
+   * Failed attempts by error name (a thrown non-error counts under its type, e.g. `string`).
+   * At most 100 names are kept per operation; later new names count under `'(other)'`.
+   */
   readonly errorCounts: Record<string, number>;
   readonly lastError?: ErrorSummary;
   /** When the latest call's first attempt started (clock time). */
