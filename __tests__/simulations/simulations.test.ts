@@ -1,6 +1,6 @@
 /**
  * Scaled-down runs of the two simulations (`npm run simulate`, `npm run simulate:overload`),
- * asserting their qualitative results so the claims in docs/policies.md cannot rot. Same
+ * asserting their qualitative results so the claims in the README (policies section) cannot rot. Same
  * code as the scripts (bench/sim/*), smaller fleets and shorter windows.
  */
 import { DEFAULT_STORM, runStorm, STORM_CONFIGS, type StormParams } from '../../bench/sim/storm';

@@ -1,4 +1,4 @@
-/** Plain-text tables for the simulation scripts (and the Markdown in docs/policies.md). */
+/** Plain-text tables for the simulation scripts (and the Markdown in the README (policies section)). */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
