@@ -139,8 +139,7 @@ async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, t
   }
   if (recorder !== undefined) {
     const t1 = p.clock.now();
-    recorder.attemptEnded(1, 0, 'success', undefined, t0, t1 - t0);
-    recorder.callEnded(1, 0, undefined, t1 - t0);
+    recorder.firstAttemptSucceeded(t0, t1 - t0);
   }
   if (p.onSuccess !== undefined) {
     const event: RetryEvent<T> = Object.freeze({

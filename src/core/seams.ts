@@ -40,6 +40,8 @@ export interface OperationRecorder {
    * `undefined` included); or `'result'`, fulfilled with a value `retryOnResult` rejected.
    */
   attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcome, error: unknown, timestamp: number, durationMs: number): void;
+  /** The hot path: a call whose first attempt succeeded (`attemptEnded` + `callEnded` in one). */
+  firstAttemptSucceeded(timestamp: number, durationMs: number): void;
   /**
    * The call has ended after `attempts` attempts, having waited `totalDelayMs` between them.
    * `reason` is set when it failed.

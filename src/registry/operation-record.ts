@@ -24,7 +24,6 @@ function countError(counts: Map<string, number>, name: string): void {
 
 /** What a record needs from its registry (kept as an interface so the two files do not import each other). */
 export interface RecordHost {
-  readonly totals: Counters;
   /** Marks `record` most recently used. */
   touch(record: OperationRecord): void;
   /** Whether anyone listens (events are built only then). */
@@ -40,9 +39,10 @@ export interface RecordHost {
 const NO_HISTORY = new AttemptRing(0);
 
 /**
- * One operation's counters and recent attempts. While live, every update also goes to the
- * registry's totals; once evicted or cleared (`live === false`) it updates only its own
- * counters, and the loop asks the registry for a new record before its next call.
+ * One operation's counters and recent attempts. The registry sums the counters of its live
+ * records (and keeps those of evicted ones) for its totals, so an update touches this record
+ * only. Once evicted or cleared (`live === false`) the loop asks the registry for a new record
+ * before its next call.
  */
 export class OperationRecord implements OperationRecorder {
   readonly counters = new Counters();
@@ -50,7 +50,6 @@ export class OperationRecord implements OperationRecorder {
   lastError: ErrorSummary | undefined = undefined;
   lastCallAt: number | undefined = undefined;
   #ring: AttemptRing;
-  #live = true;
 
   constructor(
     readonly name: string,
@@ -60,36 +59,49 @@ export class OperationRecord implements OperationRecorder {
     this.#ring = new AttemptRing(historyLimit);
   }
 
-  /**
-   * False once the registry has evicted or cleared this record. Nothing reads a dead record's
-   * history again (the wrapper that still points at it only checks `live`), so it lets go of it
-   * then: ten thousand wrappers each pointing at an evicted record must not keep ten thousand
-   * histories alive.
-   */
-  get live(): boolean {
-    return this.#live;
-  }
+  /** False once the registry has evicted or cleared this record (see {@link retire}). */
+  live = true;
 
-  set live(value: boolean) {
-    this.#live = value;
-    if (!value) {
-      this.#ring = NO_HISTORY;
-      this.errorCounts.clear();
-      this.lastError = undefined;
-    }
+  /**
+   * Called by the registry when it evicts or clears this record. Nothing reads a dead record's
+   * history again (a wrapper that still points at it only checks `live`), so it lets go of it:
+   * ten thousand wrappers each pointing at an evicted record must not keep ten thousand
+   * histories alive. A dead record's counters still move (calls that were in flight end), but
+   * the registry no longer sums them.
+   */
+  retire(): void {
+    this.live = false;
+    this.#ring = NO_HISTORY;
+    this.errorCounts.clear();
+    this.lastError = undefined;
   }
 
   callStarted(): void {
     this.counters.callStarted();
-    if (this.live) {
-      this.host.totals.callStarted();
-      this.host.touch(this);
+    if (this.live) this.host.touch(this);
+  }
+
+  /** The hot path: a call whose first attempt succeeded, in one update. */
+  firstAttemptSucceeded(timestamp: number, durationMs: number): void {
+    const counters = this.counters;
+    counters.inFlight--;
+    counters.attempts++;
+    counters.successes++;
+    counters.finishedAttempts++;
+    if (!this.live) return;
+    this.lastCallAt = timestamp;
+    this.#ring.push(1, 0, true, undefined, timestamp, durationMs);
+    const host = this.host;
+    if (host.listening) {
+      host.emit({ type: 'attempt', attempt: { operationName: this.name, attemptNumber: 1, delay: 0, success: true, timestamp, durationMs } });
+      host.emit({ type: 'call', operationName: this.name, success: true, attempts: 1, totalDelayMs: 0, elapsedMs: durationMs });
     }
+    if (host.overBound) host.trim();
   }
 
   attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcome, error: unknown, timestamp: number, durationMs: number): void {
     this.counters.attemptEnded(attemptNumber);
-    if (!this.#live) return;
+    if (!this.live) return;
     if (attemptNumber === 1) this.lastCallAt = timestamp;
     let summary: ErrorSummary | undefined;
     if (outcome === 'error') {
@@ -99,7 +111,6 @@ export class OperationRecord implements OperationRecorder {
     }
     this.#ring.push(attemptNumber, delay, outcome === 'success', summary, timestamp, durationMs);
     const host = this.host;
-    host.totals.attemptEnded(attemptNumber);
     if (host.listening) {
       const attempt: RetryAttempt = summary === undefined
         ? { operationName: this.name, attemptNumber, delay, success: outcome === 'success', timestamp, durationMs }
@@ -112,7 +123,6 @@ export class OperationRecord implements OperationRecorder {
     this.counters.callEnded(attempts, totalDelayMs, reason);
     if (!this.live) return;
     const host = this.host;
-    host.totals.callEnded(attempts, totalDelayMs, reason);
     if (host.listening) {
       host.emit(reason === undefined
         ? { type: 'call', operationName: this.name, success: true, attempts, totalDelayMs, elapsedMs }

@@ -34,8 +34,8 @@ function checkBound(option: string, value: unknown, fallback: number): number {
 export class RetryRegistry implements AttemptRecorder, RecordHost {
   readonly maxHistoryPerOperation: number;
   readonly maxOperations: number;
-  /** Totals over the registry's lifetime, evicted operations included (internal). */
-  readonly totals = new Counters();
+  /** The figures of evicted operations, which stay in the totals. */
+  readonly #retired = new Counters();
   #records = new Map<string, OperationRecord>();
   #mostRecent: OperationRecord | undefined;
   #evicted = 0;
@@ -107,7 +107,8 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
     for (const record of this.#records.values()) {
       if (record.counters.inFlight === 0) {
         this.#records.delete(record.name);
-        record.live = false;
+        record.retire();
+        this.#retired.add(record.counters, 1);
         if (this.#mostRecent === record) this.#mostRecent = undefined;
         this.#evicted++;
         return true;
@@ -134,7 +135,15 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
     }
     const operations: RetryStatistics['operations'] = {};
     for (const record of this.#records.values()) setOwn(operations, record.name, record.statistics());
-    return { totalOperations: this.#records.size, ...this.totals.summary(), evictedOperations: this.#evicted, operations };
+    return { totalOperations: this.#records.size, ...this.#totals().summary(), evictedOperations: this.#evicted, operations };
+  }
+
+  /** Lifetime totals: the live operations' counters plus those of evicted ones. */
+  #totals(): Counters {
+    const totals = new Counters();
+    totals.add(this.#retired, 1);
+    for (const record of this.#records.values()) totals.add(record.counters, 1);
+    return totals;
   }
 
   /** The kept attempts of every operation, or of `operationName` alone (one key, `[]` when unknown). */
@@ -157,17 +166,16 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
       const record = this.#records.get(operationName);
       if (record === undefined) return;
       this.#records.delete(operationName);
-      record.live = false;
+      record.retire();
       if (this.#mostRecent === record) this.#mostRecent = undefined;
-      this.totals.add(record.counters, -1);
       this.overBound = this.#records.size > this.maxOperations;
       return;
     }
-    for (const record of this.#records.values()) record.live = false;
+    for (const record of this.#records.values()) record.retire();
     this.#records.clear();
     this.#mostRecent = undefined;
     this.overBound = false;
-    this.totals.reset();
+    this.#retired.reset();
     this.#evicted = 0;
   }
 
