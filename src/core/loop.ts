@@ -123,7 +123,7 @@ async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, t
   try {
     value = (await (args === undefined ? fn(new Context(1, p.maxRetries, undefined)) : fn.apply(thisArg, args as unknown[]))) as T;
   } catch (error) {
-    return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
+    return await resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
   }
   if (p.retryOnResult !== undefined) {
     let rejected: boolean;
@@ -133,9 +133,9 @@ async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, t
       const c = resumeState(p, slot, fn, thisArg, args, recorder, t0);
       c.predicateThrew = true;
       endAttempt(c, t0, true, error, undefined);
-      return loop(c, true);
+      return await loop(c, true);
     }
-    if (rejected) return resume(p, slot, fn, thisArg, args, recorder, t0, false, undefined, value);
+    if (rejected) return await resume(p, slot, fn, thisArg, args, recorder, t0, false, undefined, value);
   }
   if (recorder !== undefined) {
     const t1 = p.clock.now();
