@@ -23,7 +23,7 @@ import type { RetryBudgetLike } from '../../src/core/seams.js';
 import type { AttemptContext, GiveUpReason } from '../../src/core/types.js';
 import { CircuitBreaker, type CircuitState } from '../../src/policies/circuit-breaker.js';
 import type { RatioRetryBudget } from '../../src/policies/ratio-retry-budget.js';
-import { RetryBudget } from '../../src/policies/retry-budget-factories.js';
+import { RetryBudget } from '../../src/policies/retry-budget.js';
 import type { TokenBucketRetryBudget } from '../../src/policies/token-bucket-retry-budget.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';

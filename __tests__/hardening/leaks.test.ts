@@ -26,7 +26,7 @@ import { isAttemptTimeoutError } from '../../src/errors/attempt-timeout-error.js
 import { isRetryTimeoutError } from '../../src/errors/retry-timeout-error.js';
 import { AdaptiveRateLimiter } from '../../src/policies/adaptive-rate-limiter.js';
 import { CircuitBreaker } from '../../src/policies/circuit-breaker.js';
-import { RetryBudget } from '../../src/policies/retry-budget-factories.js';
+import { RetryBudget } from '../../src/policies/retry-budget.js';
 import type { TokenBucketRetryBudget } from '../../src/policies/token-bucket-retry-budget.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';

@@ -5,7 +5,7 @@
  */
 import { CircuitBreaker, type CircuitStateChange } from '../../src/policies/circuit-breaker.js';
 import { Listeners } from '../../src/policies/listeners.js';
-import { RetryBudget } from '../../src/policies/retry-budget-factories.js';
+import { RetryBudget } from '../../src/policies/retry-budget.js';
 import { RollingWindow } from '../../src/policies/rolling-window.js';
 import { clockOption, nonNegativeNumber, openFraction, positiveInteger, positiveNumber, readOptions, unitFraction } from '../../src/policies/validate.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';

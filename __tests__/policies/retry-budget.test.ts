@@ -1,5 +1,5 @@
 import { RatioRetryBudget } from '../../src/policies/ratio-retry-budget';
-import { RetryBudget } from '../../src/policies/retry-budget-factories';
+import { RetryBudget } from '../../src/policies/retry-budget.js';
 import { TokenBucketRetryBudget } from '../../src/policies/token-bucket-retry-budget';
 import { ManualClock } from '../../src/testing/manual-clock';
 import * as barrel from '../../src/policies/index';

@@ -10,91 +10,22 @@
  */
 import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
-import { RetryBudgetExhaustedError } from '../errors/retry-budget-exhausted-error.js';
-import { RetryExhaustedError, type RetryExhaustedDetails } from '../errors/retry-exhausted-error.js';
 import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
-import { computeDelay } from './backoff.js';
-import { isThrottlingError, isTimeoutError, isTransientError } from './classify.js';
+import { Context } from './attempt-context.js';
+import { Call, type AnyFunction, type OperationSlot } from './call.js';
+import { isThrottlingError } from './classify.js';
+import { classify, decide, decideAfterRetryIf } from './decide.js';
 import { summarizeError } from './error-summary.js';
-import { matchesAny } from './match.js';
+import { failureOf, outcome } from './failure.js';
 import { callHook } from './hook-errors.js';
 import type { Policy } from './options.js';
-import { retryAfterMs } from './retry-after.js';
+import { raceAbort } from './race-abort.js';
 import type { AttemptOutcome, OperationRecorder } from './seams.js';
-import type { AttemptContext, GiveUpEvent, GiveUpReason, RetryAttempt, RetryEvent } from './types.js';
+import type { GiveUpEvent, GiveUpReason, RetryAttempt, RetryEvent } from './types.js';
 
-/** Per-wrapper cache of the registry's handle on its operation. */
-export interface OperationSlot {
-  readonly name: string;
-  recorder: OperationRecorder | undefined;
-}
-
-/** Any function the loop calls: `fn(ctx)` for `retry()`, `fn.apply(this, args)` for the wrappers. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyFunction = (...args: any[]) => unknown;
+export type { AnyFunction, OperationSlot } from './call.js';
 
 const noop = (): void => undefined;
-
-/** The context given to `retry()`'s function. Its signal is made only when asked for. */
-class Context implements AttemptContext {
-  readonly attempt: number;
-  readonly retriesLeft: number;
-  #controller: AbortController | undefined;
-  constructor(attempt: number, retriesLeft: number, controller: AbortController | undefined) {
-    this.attempt = attempt;
-    this.retriesLeft = retriesLeft;
-    this.#controller = controller;
-  }
-  get signal(): AbortSignal {
-    return (this.#controller ??= new AbortController()).signal;
-  }
-}
-
-/** The state of one call on the full path. */
-class Call<T> {
-  recorder: OperationRecorder | undefined = undefined;
-  start = 0;
-  lastEnd = 0;
-  /** Attempts started so far; also the number of the current one. */
-  attempt = 0;
-  /** The delay waited before the current attempt. */
-  delay = 0;
-  totalDelay = 0;
-  previousDelay: number | undefined = undefined;
-  // The outcome of the last attempt.
-  failed = false;
-  hasError = false;
-  /** The last attempt that ended fulfilled (a success, or a result `retryOnResult` rejected). */
-  hasResult = false;
-  error: unknown = undefined;
-  value: T | undefined = undefined;
-  /** A predicate (`retryIf`, `retryOnResult`) threw: its error ends the call. */
-  predicateThrew = false;
-  refusal: CircuitOpenError | undefined = undefined;
-  breakerPending = false;
-  retryAfterTimeout = false;
-  // Cancellation: the call's scope aborts on the caller's signal or at the deadline.
-  scope: AbortController | undefined = undefined;
-  stop: 'aborted' | 'timeout' | undefined = undefined;
-  stopError: unknown = undefined;
-  onCallerAbort: (() => void) | undefined = undefined;
-  ended = false;
-  // Kept for a RetryExhaustedError, only when one may be built.
-  readonly errors: unknown[] | undefined;
-  readonly log: RetryAttempt[] | undefined;
-
-  constructor(
-    readonly p: Policy<T>,
-    readonly slot: OperationSlot,
-    readonly fn: AnyFunction,
-    readonly thisArg: unknown,
-    readonly args: readonly unknown[] | undefined,
-  ) {
-    const collect = p.wrapError || p.retryOnResult !== undefined;
-    this.errors = collect ? [] : undefined;
-    this.log = collect ? [] : undefined;
-  }
-}
 
 function recorderOf(p: Policy<unknown>, slot: OperationSlot): OperationRecorder | undefined {
   if (p.registry === undefined) return undefined;
@@ -259,11 +190,6 @@ async function loop<T>(c: Call<T>, resumed: boolean): Promise<T> {
   }
 }
 
-/** The error or result of the last attempt, for an event. */
-function outcome<T>(c: Call<T>): { error: unknown } | { result: T } | Record<string, never> {
-  return c.hasError ? { error: c.error } : c.hasResult ? { result: c.value as T } : {};
-}
-
 /** Opens the call's cancellation scope; `false` when the caller's signal is already aborted. */
 function open<T>(c: Call<T>): boolean {
   const p = c.p;
@@ -295,29 +221,6 @@ function halt<T>(c: Call<T>, stop: 'aborted' | 'timeout', reason: unknown): void
   c.stop = stop;
   c.stopError = reason;
   c.scope!.abort(reason);
-}
-
-/** Settles `value` unless `signal` aborts first (then rejects with its reason). */
-function raceAbort<V>(value: V | PromiseLike<V>, signal: AbortSignal): Promise<V> {
-  return new Promise<V>((resolve, reject) => {
-    if (signal.aborted) {
-      Promise.resolve(value).then(noop, noop);
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(value).then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 /** Runs the next attempt: rate limiter, breaker, the call itself (raced against its signal). */
@@ -418,76 +321,6 @@ function fulfilled<T>(c: Call<T>, t0: number, value: T): void {
   record(c, t0, 'success', undefined);
 }
 
-/**
- * Whether the last attempt may be retried, by the decision order of API.md 4 when no
- * `retryIf` is given: `abortOn`, then `retryOn`, then `isTransientError`.
- */
-function classify<T>(c: Call<T>): boolean {
-  if (c.predicateThrew) return false;
-  if (!c.hasError) return true;
-  const p = c.p;
-  const error = c.error;
-  if (p.abortOn.length > 0 && matchesAny(p.abortOn, error)) return false;
-  if (p.retryOn.length > 0 && matchesAny(p.retryOn, error)) return true;
-  return isTransientError(error);
-}
-
-/** The decision after an attempt that failed with an error, when `retryIf` is given (it alone decides, after `abortOn`). */
-async function decideAfterRetryIf<T>(c: Call<T>): Promise<number | GiveUpReason> {
-  const p = c.p;
-  const error = c.error;
-  let retryable: boolean;
-  if (p.abortOn.length > 0 && matchesAny(p.abortOn, error)) {
-    retryable = false;
-  } else {
-    try {
-      retryable = Boolean(await p.retryIf!(error, Object.freeze({
-        operationName: c.slot.name, attempt: c.attempt, retriesLeft: p.maxRetries + 1 - c.attempt, elapsedMs: c.lastEnd - c.start,
-      })));
-    } catch (predicateError) {
-      // The predicate's own failure ends the call with its error; the attempt's error stays in
-      // the registry's history and in a RetryExhaustedError's `errors`.
-      c.error = predicateError;
-      c.predicateThrew = true;
-      retryable = false;
-    }
-  }
-  return decide(c, retryable);
-}
-
-/** After a failed attempt found `retryable` or not: the delay before the next one, or why the call gives up. */
-function decide<T>(c: Call<T>, retryable: boolean): number | GiveUpReason {
-  const p = c.p;
-  if (c.breakerPending) {
-    c.breakerPending = false;
-    if (retryable) p.circuitBreaker!.onFailure();
-    else p.circuitBreaker!.onIgnored();
-  }
-  if (c.stop !== undefined) return c.stop;
-  if (!retryable) return 'non-retryable';
-  if (c.attempt > p.maxRetries) return 'exhausted';
-  let delay = computeDelay(p, c.attempt, c.previousDelay);
-  const now = p.clock.now();
-  const hint = retryAfterMs(c.hasError ? c.error : c.value, now);
-  const elapsed = p.timeout === undefined ? 0 : now - c.start;
-  if (hint !== undefined) {
-    if (hint > p.maxDelay || (p.timeout !== undefined && elapsed + hint >= p.timeout)) return 'retry-after';
-    if (hint > delay) delay = hint;
-  }
-  if (p.timeout !== undefined && elapsed + delay >= p.timeout) {
-    c.stopError = new RetryTimeoutError({
-      operationName: c.slot.name, timeout: p.timeout, elapsedMs: elapsed, attemptCount: c.attempt, cause: c.hasError ? c.error : undefined,
-    });
-    return 'timeout';
-  }
-  if (p.budget !== undefined) {
-    const afterTimeout = c.hasError && isTimeoutError(c.error);
-    if (!p.budget.tryRetry(afterTimeout)) return 'budget';
-    c.retryAfterTimeout = afterTimeout;
-  }
-  return delay;
-}
-
 function succeed<T>(c: Call<T>): T {
   const p = c.p;
   const elapsed = c.lastEnd - c.start;
@@ -518,26 +351,6 @@ function giveUp<T>(c: Call<T>, reason: GiveUpReason): never {
     callHook(p.onGiveUp, event, 'onGiveUp', p.onHookError, false);
   }
   throw failure;
-}
-
-/** What a call that gave up rejects with (API.md 7). */
-function failureOf<T>(c: Call<T>, reason: GiveUpReason, elapsed: number): unknown {
-  const p = c.p;
-  if (reason === 'aborted') return c.stopError;
-  if (reason === 'timeout') {
-    return c.stopError ?? new RetryTimeoutError({ operationName: c.slot.name, timeout: p.timeout!, elapsedMs: elapsed, attemptCount: c.attempt, cause: c.error });
-  }
-  const fromResult = c.hasResult && reason !== 'circuit-open';
-  if (!p.wrapError && !fromResult) return reason === 'circuit-open' ? c.refusal : c.error;
-  const details: RetryExhaustedDetails = {
-    operationName: c.slot.name,
-    reason,
-    errors: c.errors ?? (c.hasError ? [c.error] : []),
-    attempts: c.log ?? [],
-    elapsedMs: elapsed,
-    ...(reason === 'circuit-open' ? { cause: c.refusal } : c.hasError ? { cause: c.error } : { lastResult: c.value }),
-  };
-  return reason === 'budget' ? new RetryBudgetExhaustedError(details) : new RetryExhaustedError(details);
 }
 
 /** Releases everything the call holds: breaker slot, listener on the caller's signal, timers. */

@@ -1,10 +1,6 @@
-/**
- * The policies' public surface, for the package entry point to re-export. `RetryBudget` comes
- * from `retry-budget-factories.js`, the module that attaches its `ratio` and `tokenBucket`
- * factories.
- */
+/** The policies' public surface, for the package entry point to re-export. */
 export { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions, type AdaptiveRateLimiterStats } from './adaptive-rate-limiter.js';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitBreakerStats, type CircuitState, type CircuitStateChange } from './circuit-breaker.js';
 export { RatioRetryBudget, type RatioRetryBudgetOptions, type RatioRetryBudgetStats } from './ratio-retry-budget.js';
-export { RetryBudget } from './retry-budget-factories.js';
+export { RetryBudget } from './retry-budget.js';
 export { TokenBucketRetryBudget, type TokenBucketRetryBudgetOptions, type TokenBucketRetryBudgetStats } from './token-bucket-retry-budget.js';

@@ -1,5 +1,4 @@
-import type { Clock } from '../core/seams.js';
-import { RetryBudget } from './retry-budget.js';
+import type { Clock, RetryBudgetLike } from '../core/seams.js';
 import { RollingWindow } from './rolling-window.js';
 import { clockOption, nonNegativeNumber, positiveNumber, readOptions } from './validate.js';
 
@@ -63,7 +62,7 @@ const BUCKETS = 10;
  * await retry(callService, { budget });
  * budget.stats; // { windowCalls, windowRetries, available }
  */
-export class RatioRetryBudget extends RetryBudget {
+export class RatioRetryBudget implements RetryBudgetLike {
   readonly ratio: number;
   readonly minRetriesPerSecond: number;
   readonly windowMs: number;
@@ -74,7 +73,6 @@ export class RatioRetryBudget extends RetryBudget {
 
   /** @throws {TypeError | RangeError} when an option has the wrong type or is out of range. */
   constructor(options?: RatioRetryBudgetOptions) {
-    super();
     const o = readOptions(OWNER, options);
     this.ratio = nonNegativeNumber(OWNER, 'ratio', o.ratio, 0.1);
     this.minRetriesPerSecond = nonNegativeNumber(OWNER, 'minRetriesPerSecond', o.minRetriesPerSecond, 10);

@@ -1,8 +1,6 @@
 import type { RetryBudgetLike } from '../core/seams.js';
-// Type-only imports: erased at compile time, so no runtime cycle with the subclasses (which
-// import this file to extend it).
-import type { RatioRetryBudget, RatioRetryBudgetOptions } from './ratio-retry-budget.js';
-import type { TokenBucketRetryBudget, TokenBucketRetryBudgetOptions } from './token-bucket-retry-budget.js';
+import { RatioRetryBudget, type RatioRetryBudgetOptions } from './ratio-retry-budget.js';
+import { TokenBucketRetryBudget, type TokenBucketRetryBudgetOptions } from './token-bucket-retry-budget.js';
 
 /**
  * Limits how many retries a client makes, across every operation that shares it, so that an
@@ -12,12 +10,9 @@ import type { TokenBucketRetryBudget, TokenBucketRetryBudgetOptions } from './to
  *
  * A retry the budget refuses ends the call with give-up reason `'budget'`.
  *
- * Why the factories are attached elsewhere: they construct subclasses that live in their own
- * files and must import this base to extend it. Were this file to import them back, the
- * modules would form a cycle whose evaluation order breaks `extends` (a subclass evaluated
- * before its base). So the base declares the two statics (`declare` emits nothing) and
- * `retry-budget-factories.ts`, which imports base and subclasses, assigns them. The public
- * entry point exports `RetryBudget` from that module, so the statics are always present there.
+ * The two built-in budgets live in their own files and implement the loop's `RetryBudgetLike`
+ * seam directly, so this file can import them for its factories without an import cycle;
+ * `instanceof RetryBudget` still holds for them (see `Symbol.hasInstance` below).
  *
  * @example
  * const budget = RetryBudget.ratio({ ratio: 0.1 });   // share it across operations
@@ -32,7 +27,9 @@ export abstract class RetryBudget implements RetryBudgetLike {
    * @example
    * const budget = RetryBudget.ratio({ ratio: 0.2, minRetriesPerSecond: 5 });
    */
-  declare static ratio: (options?: RatioRetryBudgetOptions) => RatioRetryBudget;
+  static ratio(options?: RatioRetryBudgetOptions): RatioRetryBudget {
+    return new RatioRetryBudget(options);
+  }
 
   /**
    * The AWS SDK standard mode's retry quota: `capacity` tokens; a retry costs `retryCost`
@@ -42,7 +39,18 @@ export abstract class RetryBudget implements RetryBudgetLike {
    * @example
    * const budget = RetryBudget.tokenBucket();          // 500 tokens: 100 retries in a row
    */
-  declare static tokenBucket: (options?: TokenBucketRetryBudgetOptions) => TokenBucketRetryBudget;
+  static tokenBucket(options?: TokenBucketRetryBudgetOptions): TokenBucketRetryBudget {
+    return new TokenBucketRetryBudget(options);
+  }
+
+  /**
+   * `budget instanceof RetryBudget` is true for the built-in budgets too. Only for
+   * `RetryBudget` itself: a subclass of it keeps the ordinary prototype check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this === RetryBudget && (value instanceof RatioRetryBudget || value instanceof TokenBucketRetryBudget)) return true;
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
 
   /** How many retries (each after an ordinary failure) would be granted now, one after another. */
   abstract get available(): number;

@@ -1,4 +1,4 @@
-import { RetryBudget } from './retry-budget.js';
+import type { RetryBudgetLike } from '../core/seams.js';
 import { nonNegativeNumber, positiveNumber, readOptions } from './validate.js';
 
 /** Options of {@link RetryBudget.tokenBucket}. Every one is optional; `undefined` means the default. */
@@ -39,7 +39,7 @@ const OWNER = 'RetryBudget.tokenBucket';
  * await retry(callAws, { budget });
  * budget.stats.tokens; // 500 while all is well
  */
-export class TokenBucketRetryBudget extends RetryBudget {
+export class TokenBucketRetryBudget implements RetryBudgetLike {
   readonly capacity: number;
   readonly retryCost: number;
   readonly timeoutCost: number;
@@ -48,7 +48,6 @@ export class TokenBucketRetryBudget extends RetryBudget {
 
   /** @throws {TypeError | RangeError} when an option has the wrong type or is out of range. */
   constructor(options?: TokenBucketRetryBudgetOptions) {
-    super();
     const o = readOptions(OWNER, options);
     this.capacity = positiveNumber(OWNER, 'capacity', o.capacity, 500);
     this.retryCost = nonNegativeNumber(OWNER, 'retryCost', o.retryCost, 5);
