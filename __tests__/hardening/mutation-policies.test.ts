@@ -182,6 +182,59 @@ describe('CircuitBreaker: counters and boundaries', () => {
   });
 });
 
+describe('CircuitBreaker: reports that arrive in the wrong state', () => {
+  it('a failure reported while open (an attempt admitted before it opened) neither reopens nor delays half-open', async () => {
+    const clock = new ManualClock();
+    const b = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 100, clock });
+    const seen = events(b);
+    expect(b.tryAcquire()).toBe(true); // the straggler, admitted while closed
+    fail(b, 1); // opens at 0
+    await clock.advance(50);
+    b.onFailure(); // the straggler fails while open
+    expect(seen.map((e) => [e.to, e.at])).toEqual([['open', 0]]);
+    expect(b.retryAfterMs()).toBe(50);
+    expect(b.stats.consecutiveFailures).toBe(1);
+    await clock.advance(50);
+    expect(b.state).toBe('half-open');
+  });
+
+  it('a success reported while open does not count either', async () => {
+    const clock = new ManualClock();
+    const b = new CircuitBreaker({ failureRateThreshold: 0.5, minimumCalls: 2, resetTimeout: 100, clock });
+    expect(b.tryAcquire()).toBe(true);
+    fail(b, 2);
+    expect(b.state).toBe('open');
+    b.onSuccess();
+    expect(b.stats).toMatchObject({ state: 'open', consecutiveFailures: 2, windowCalls: 2, windowFailures: 2 });
+  });
+
+  it('in failure-rate mode a failed trial reopens the circuit whatever the window says', async () => {
+    const clock = new ManualClock();
+    const b = new CircuitBreaker({ failureRateThreshold: 0.9, minimumCalls: 2, resetTimeout: 10, clock });
+    fail(b, 2);
+    await clock.advance(10);
+    expect(b.tryAcquire()).toBe(true);
+    b.onFailure();
+    expect(b.state).toBe('open');
+    expect(b.stats.consecutiveFailures).toBe(3);
+  });
+
+  it("a throwing state listener's warning names the breaker", () => {
+    const b = new CircuitBreaker({ failureThreshold: 1, clock: new ManualClock() });
+    b.onStateChange(() => {
+      throw new Error('listener bug');
+    });
+    const emit = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      fail(b, 1);
+      expect(emit).toHaveBeenCalledTimes(1);
+      expect(String(emit.mock.calls[0]![0])).toMatch(/^maestro-retry: a CircuitBreaker onStateChange listener threw: Error: listener bug/);
+    } finally {
+      emit.mockRestore();
+    }
+  });
+});
+
 describe('RetryBudget: boundaries', () => {
   it('token bucket: a retry costing exactly the tokens left is granted, the next refused', () => {
     const b = RetryBudget.tokenBucket({ capacity: 10, retryCost: 5, timeoutCost: 10 });
@@ -206,6 +259,12 @@ describe('RetryBudget: boundaries', () => {
     const b = RetryBudget.tokenBucket({ capacity: 14, retryCost: 5 });
     expect(b.available).toBe(2);
     expect(RetryBudget.tokenBucket({ retryCost: 0 }).available).toBe(Infinity);
+    // Free retries stay Infinity even with the bucket emptied by timeouts (not 0 / 0).
+    const free = RetryBudget.tokenBucket({ capacity: 10, retryCost: 0, timeoutCost: 10 });
+    expect(free.tryRetry(true)).toBe(true);
+    expect(free.tokens).toBe(0);
+    expect(free.available).toBe(Infinity);
+    expect(free.tryRetry(false)).toBe(true);
   });
 
   it('ratio: available rounds the headroom down and never goes below 0', () => {
