@@ -1,0 +1,218 @@
+/**
+ * Issue 8, item 2: tests written against the mutants of src/registry: the history ring as it
+ * grows and wraps, the derived figures, clearing and eviction, and the registry's options and
+ * listeners. Driven through the public `retry()` on a `ManualClock`.
+ */
+import { retry } from '../../src/api/retry.js';
+import type { GiveUpReason } from '../../src/core/types.js';
+import { RetryRegistry } from '../../src/registry/retry-registry.js';
+import type { RegistryEvent } from '../../src/registry/types.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+import { drive, networkError } from '../helpers/drive.js';
+
+/** Runs one call of `op` that fails `failures` times (transient) and then succeeds, or gives up. */
+async function call(registry: RetryRegistry, clock: ManualClock, op: string, failures: number, maxRetries = 10): Promise<void> {
+  let n = 0;
+  await drive(clock, retry(async () => {
+    if (n++ < failures) throw networkError(`fail ${n}`);
+    return n;
+  }, { registry, clock, operationName: op, maxRetries, initialDelay: 10, backoffBase: 1 }).catch(() => undefined));
+}
+
+describe('RetryRegistry history ring', () => {
+  it('keeps every attempt, in order, while growing past its initial 8 slots', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry({ maxHistoryPerOperation: 20 });
+    await call(registry, clock, 'op', 11, 11); // 12 attempts
+    const history = registry.getHistory('op').op!;
+    expect(history.map((a) => a.attemptNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(history.map((a) => a.success)).toEqual([...Array(11).fill(false), true]);
+    expect(history.map((a) => a.delay)).toEqual([0, ...Array(11).fill(10)]);
+    expect(history.map((a) => a.timestamp)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110]);
+    expect(history[0]).toEqual({ operationName: 'op', attemptNumber: 1, delay: 0, success: false, timestamp: 0, durationMs: 0, error: { name: 'Error', message: 'fail 1', code: 'ECONNRESET' } });
+    expect(history[11]).toEqual({ operationName: 'op', attemptNumber: 12, delay: 10, success: true, timestamp: 110, durationMs: 0 });
+    expect('error' in history[11]!).toBe(false);
+  });
+
+  it('keeps the newest maxHistoryPerOperation attempts, oldest first, after wrapping', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry({ maxHistoryPerOperation: 10 });
+    await call(registry, clock, 'op', 11, 11); // attempts 1..12
+    await call(registry, clock, 'op', 12, 12); // attempts 1..13
+    const numbers = registry.getHistory('op').op!.map((a) => a.attemptNumber);
+    expect(numbers).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('with a bound below 8 keeps exactly that many; with 0 keeps none but still counts', async () => {
+    const clock = new ManualClock();
+    const three = new RetryRegistry({ maxHistoryPerOperation: 3 });
+    await call(three, clock, 'op', 4);
+    expect(three.getHistory('op').op!.map((a) => a.attemptNumber)).toEqual([3, 4, 5]);
+    const one = new RetryRegistry({ maxHistoryPerOperation: 1 });
+    await call(one, clock, 'op', 2);
+    expect(one.getHistory('op').op!.map((a) => a.attemptNumber)).toEqual([3]);
+    const none = new RetryRegistry({ maxHistoryPerOperation: 0 });
+    await call(none, clock, 'op', 2);
+    expect(none.getHistory('op')).toEqual({ op: [] });
+    expect(none.getStatistics('op').attempts).toBe(3);
+  });
+});
+
+describe('RetryRegistry figures', () => {
+  it('derives averages, rates, retries and delays over finished calls', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry();
+    await call(registry, clock, 'op', 0); // 1 attempt, success
+    await call(registry, clock, 'op', 2); // 3 attempts, success after retry, 20 ms delay
+    await call(registry, clock, 'op', 5, 1); // 2 attempts, exhausted, 10 ms
+    const s = registry.getStatistics('op');
+    expect(s).toMatchObject({
+      totalOperations: 1, calls: 3, inFlight: 0, successes: 2, failures: 1, attempts: 6, retries: 3,
+      successesAfterRetry: 1, averageAttempts: 2, successRate: 2 / 3, totalDelayMs: 30, giveUpReasons: { exhausted: 1 },
+    });
+    expect(s.operations.op).toMatchObject({ operationName: 'op', errorCounts: { Error: 4 }, lastError: { message: 'fail 2' }, lastCallAt: 20 });
+    expect(registry.getStatistics()).toMatchObject({ calls: 3, averageAttempts: 2, successRate: 2 / 3, evictedOperations: 0 });
+  });
+
+  it('reports zeros for an operation it does not know, and no NaN before any call ends', () => {
+    const registry = new RetryRegistry();
+    expect(registry.getStatistics('nope')).toEqual({
+      totalOperations: 0, calls: 0, inFlight: 0, successes: 0, failures: 0, attempts: 0, retries: 0, successesAfterRetry: 0,
+      averageAttempts: 0, successRate: 0, totalDelayMs: 0, giveUpReasons: {}, evictedOperations: 0, operations: {},
+    });
+    expect(registry.getHistory('nope')).toEqual({ nope: [] });
+  });
+
+  it('a success on the first attempt does not count as a success after retry; lastCallAt is the first attempt of the latest call', async () => {
+    const clock = new ManualClock(500);
+    const registry = new RetryRegistry();
+    await call(registry, clock, 'op', 0);
+    await clock.advance(100);
+    await call(registry, clock, 'op', 1);
+    const op = registry.getStatistics('op').operations.op!;
+    expect(op.successesAfterRetry).toBe(1);
+    expect(op.lastCallAt).toBe(600);
+  });
+});
+
+describe('RetryRegistry clear and eviction', () => {
+  it("clearing one operation takes its figures, give-up reasons included, out of the totals", async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry();
+    await call(registry, clock, 'a', 5, 0); // exhausted
+    await call(registry, clock, 'b', 5, 0); // exhausted
+    await call(registry, clock, 'b', 0);
+    registry.clear('a');
+    expect(registry.getStatistics()).toMatchObject({ totalOperations: 1, calls: 2, failures: 1, successes: 1, giveUpReasons: { exhausted: 1 } });
+    registry.clear('b');
+    const empty = registry.getStatistics();
+    expect(empty).toMatchObject({ totalOperations: 0, calls: 0, attempts: 0, giveUpReasons: {} });
+    expect(Object.keys(empty.giveUpReasons)).toEqual([]);
+    registry.clear('unknown'); // nothing to do
+    expect(registry.getStatistics().calls).toBe(0);
+    // A cleared operation starts afresh when used again.
+    await call(registry, clock, 'a', 0);
+    expect(registry.getStatistics('a')).toMatchObject({ calls: 1, successes: 1 });
+  });
+
+  it('evicts the least recently used operation, counts it, keeps its figures in the totals; clear() forgets all', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry({ maxOperations: 2 });
+    await call(registry, clock, 'a', 0);
+    await call(registry, clock, 'b', 0);
+    await call(registry, clock, 'a', 0); // a is now the most recent
+    await call(registry, clock, 'c', 0); // evicts b
+    const s = registry.getStatistics();
+    expect(Object.keys(s.operations).sort()).toEqual(['a', 'c']);
+    expect(s).toMatchObject({ totalOperations: 2, evictedOperations: 1, calls: 4 });
+    await call(registry, clock, 'b', 0); // evicts a
+    expect(Object.keys(registry.getStatistics().operations).sort()).toEqual(['b', 'c']);
+    expect(registry.getStatistics().evictedOperations).toBe(2);
+    registry.clear();
+    expect(registry.getStatistics()).toMatchObject({ totalOperations: 0, evictedOperations: 0, calls: 0 });
+  });
+
+  it('never evicts an operation with a call in flight; trims back to the bound as calls end', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry({ maxOperations: 1 });
+    let release!: () => void;
+    const slow = retry(() => new Promise<void>((resolve) => { release = resolve; }), { registry, clock, operationName: 'slow' });
+    await clock.advance(0);
+    let seenDuringFast = 0;
+    const fast = retry(async () => {
+      seenDuringFast = registry.getStatistics().totalOperations;
+    }, { registry, clock, operationName: 'fast' });
+    await fast;
+    // Both were held while both had a call in flight; when 'fast' ended it was the only one
+    // free to go, so the registry is back to one operation: 'slow'.
+    expect(seenDuringFast).toBe(2);
+    expect(Object.keys(registry.getStatistics().operations)).toEqual(['slow']);
+    expect(registry.getStatistics()).toMatchObject({ totalOperations: 1, evictedOperations: 1, calls: 2, inFlight: 1 });
+    release();
+    await slow;
+    expect(registry.getStatistics()).toMatchObject({ totalOperations: 1, evictedOperations: 1, calls: 2, successes: 2, inFlight: 0 });
+  });
+
+  it('a call in flight when its operation is cleared is not counted afterwards', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry();
+    let release!: () => void;
+    const slow = retry(() => new Promise<void>((resolve) => { release = resolve; }), { registry, clock, operationName: 'x' });
+    await clock.advance(0);
+    registry.clear('x');
+    release();
+    await slow;
+    expect(registry.getStatistics()).toMatchObject({ calls: 0, successes: 0, attempts: 0, inFlight: 0 });
+  });
+});
+
+describe('RetryRegistry options and listeners', () => {
+  it.each([
+    [{ maxHistoryPerOperation: '5' }, TypeError, 'maestro-retry: RetryRegistry option `maxHistoryPerOperation` must be a number, got string'],
+    [{ maxOperations: -1 }, RangeError, 'maestro-retry: RetryRegistry option `maxOperations` must be a non-negative integer, got -1'],
+    [{ maxOperations: 1.5 }, RangeError, 'maestro-retry: RetryRegistry option `maxOperations` must be a non-negative integer, got 1.5'],
+    [{ maxOperations: Infinity }, RangeError, 'maestro-retry: RetryRegistry option `maxOperations` must be a non-negative integer, got Infinity'],
+    [{ onHookError: 5 }, TypeError, 'maestro-retry: RetryRegistry option `onHookError` must be a function, got number'],
+  ])('refuses %p', (options, Kind, message) => {
+    expect(() => new RetryRegistry(options as never)).toThrow(new Kind(message));
+  });
+
+  it('accepts 0 bounds and uses the documented defaults', () => {
+    expect(new RetryRegistry({ maxOperations: 0, maxHistoryPerOperation: 0 })).toMatchObject({ maxOperations: 0, maxHistoryPerOperation: 0 });
+    expect(new RetryRegistry()).toMatchObject({ maxOperations: 1000, maxHistoryPerOperation: 100 });
+    expect(() => new RetryRegistry(null as never)).toThrow(new TypeError('maestro-retry: RetryRegistry options must be an object'));
+  });
+
+  it('tells listeners every attempt and call end until unsubscribed; a throwing listener goes to onHookError', async () => {
+    const clock = new ManualClock();
+    const hookErrors: unknown[] = [];
+    const registry = new RetryRegistry({ onHookError: (error, hook) => hookErrors.push([hook, (error as Error).message]) });
+    const events: RegistryEvent[] = [];
+    const off = registry.subscribe((e) => events.push(e));
+    registry.subscribe(() => {
+      throw new Error('listener bug');
+    });
+    await call(registry, clock, 'op', 1, 0); // one failed attempt, gives up
+    expect(events).toEqual([
+      { type: 'attempt', attempt: { operationName: 'op', attemptNumber: 1, delay: 0, success: false, timestamp: 0, durationMs: 0, error: { name: 'Error', message: 'fail 1', code: 'ECONNRESET' } } },
+      { type: 'call', operationName: 'op', success: false, attempts: 1, totalDelayMs: 0, elapsedMs: 0, reason: 'exhausted' satisfies GiveUpReason },
+    ]);
+    expect(hookErrors).toEqual([['subscribe', 'listener bug'], ['subscribe', 'listener bug']]);
+    off();
+    await call(registry, clock, 'op', 0);
+    expect(events).toHaveLength(2);
+    expect(() => registry.subscribe(5 as never)).toThrow(new TypeError('maestro-retry: RetryRegistry.subscribe needs a function'));
+  });
+
+  it('reports a successful attempt and call to listeners', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry();
+    const events: RegistryEvent[] = [];
+    registry.subscribe((e) => events.push(e));
+    await call(registry, clock, 'op', 0);
+    expect(events).toEqual([
+      { type: 'attempt', attempt: { operationName: 'op', attemptNumber: 1, delay: 0, success: true, timestamp: 0, durationMs: 0 } },
+      { type: 'call', operationName: 'op', success: true, attempts: 1, totalDelayMs: 0, elapsedMs: 0 },
+    ]);
+  });
+});
