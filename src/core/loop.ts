@@ -54,7 +54,7 @@ async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, t
   try {
     value = (await (args === undefined ? fn(new Context(1, p.maxRetries, undefined)) : fn.apply(thisArg, args as unknown[]))) as T;
   } catch (error) {
-    return await resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
+    return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
   }
   if (p.retryOnResult !== undefined) {
     let rejected: boolean;
@@ -64,9 +64,9 @@ async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, t
       const c = resumeState(p, slot, fn, thisArg, args, recorder, t0);
       c.predicateThrew = true;
       endAttempt(c, t0, true, error, undefined);
-      return await loop(c, true);
+      return loop(c, true);
     }
-    if (rejected) return await resume(p, slot, fn, thisArg, args, recorder, t0, false, undefined, value);
+    if (rejected) return resume(p, slot, fn, thisArg, args, recorder, t0, false, undefined, value);
   }
   if (recorder !== undefined) {
     const t1 = p.clock.now();
