@@ -273,13 +273,15 @@ describe('RetryBudget: boundaries', () => {
     // reserve 1.5 retries: 1 available
     expect(b.reserve).toBe(1.5);
     expect(b.available).toBe(1);
-    b.onCall(); // +0.5: 2 available
+    b.onCall(); // earned 0.5, below the floor: still 1 available
+    expect(b.available).toBe(1);
+    for (let i = 0; i < 4; i++) b.onCall(); // earned 2.5 now beats the floor: 2 available
     expect(b.available).toBe(2);
     expect(b.tryRetry(false)).toBe(true);
     expect(b.tryRetry(false)).toBe(true);
     expect(b.available).toBe(0);
     expect(b.tryRetry(false)).toBe(false);
-    expect(b.stats).toEqual({ windowCalls: 1, windowRetries: 2, available: 0 });
+    expect(b.stats).toEqual({ windowCalls: 5, windowRetries: 2, available: 0 });
     b.onSuccess(true, false); // no refund in this budget
     expect(b.available).toBe(0);
   });

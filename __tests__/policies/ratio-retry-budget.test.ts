@@ -25,11 +25,13 @@ describe('RatioRetryBudget', () => {
     expect(b.tryRetry()).toBe(false);
   });
 
-  it('grants ratio retries per call on top of the reserve', () => {
+  it('grants the larger of ratio x calls and the floor, not their sum', () => {
     const b = new RatioRetryBudget({ ratio: 0.1, minRetriesPerSecond: 1, windowMs: 10_000, clock: new ManualClock() });
-    calls(b, 200);
-    expect(b.available).toBe(30);
-    expect(grantsInARow(b)).toBe(30);
+    calls(b, 50);
+    expect(b.available).toBe(10); // the floor: 1/s x 10 s beats 0.1 x 50 = 5
+    calls(b, 150);
+    expect(b.available).toBe(20); // the ratio: 0.1 x 200 beats the floor of 10
+    expect(grantsInARow(b)).toBe(20);
   });
 
   it('refuses every retry with ratio 0 and no floor', () => {
@@ -77,9 +79,10 @@ describe('RatioRetryBudget', () => {
       for (let r = 0; r < 3 && b.tryRetry(); r++) if (ms >= 20_000) granted++;
     }
     expect(offered).toBe(6000);
-    // After the window has filled: 10 retries/s from the ratio + 10/s from the floor.
-    expect(granted / 40).toBeGreaterThan(19);
-    expect(granted / 40).toBeLessThanOrEqual(20.5);
+    // After the window has filled: 10 retries/s, the ratio (0.1 x 100 calls/s) and the floor
+    // (10/s) being equal here; the floor is a minimum, not added to the ratio.
+    expect(granted / 40).toBeGreaterThan(9);
+    expect(granted / 40).toBeLessThanOrEqual(10.5);
   });
 
   it('reports its window in stats', () => {

@@ -21,10 +21,12 @@ describe('retry-storm simulation (scaled down)', () => {
     expect(r.giveUpReasons).toEqual({ exhausted: expect.any(Number) });
   });
 
-  it('ratio budget (defaults): ratio + floor once its window has filled; <= 1.1x from the ratio alone', async () => {
+  it('ratio budget (defaults): <= 1.1x once its window has filled (the floor is a minimum, not added)', async () => {
     const r = await runStorm(config('ratio budget'), storm);
-    // Steady state: 1 + ratio + minRetriesPerSecond / offered rate (the floor is 10/s).
-    expect(r.steadyAmplification).toBeLessThanOrEqual(1 + 0.1 + 10 / rate + 0.005);
+    // Steady state: 1 + max(ratio, minRetriesPerSecond / offered rate); the ratio wins here.
+    expect(10 / rate).toBeLessThanOrEqual(0.1);
+    // 1.0998x at full scale (npm run simulate); this scaled-down run samples fewer seconds.
+    expect(r.steadyAmplification).toBeLessThanOrEqual(1.1 + 0.005);
     // No 4x burst: the suffix rule lets any 1 s spend at most its own calls' ratio plus the
     // window's floor (10/s * 10 s), a large share at this small rate; 1.2x at 1000 calls/s.
     expect(r.burstPeak).toBeLessThanOrEqual(1 + 0.1 + 100 / rate + 0.01);

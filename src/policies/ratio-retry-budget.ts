@@ -10,8 +10,9 @@ export interface RatioRetryBudgetOptions {
    */
   readonly ratio?: number;
   /**
-   * A floor so that a client with little traffic can still retry: this many retries per
-   * second of the window are granted on top of the ratio.
+   * A floor so that a client with little traffic can still retry: at least this many retries
+   * per second of the window are granted, whatever the ratio allows (the floor is a minimum,
+   * not added to the ratio).
    * @default 10
    */
   readonly minRetriesPerSecond?: number;
@@ -42,18 +43,21 @@ const BUCKETS = 10;
 /**
  * Retries limited to a share of recent calls, as in Finagle and the Google SRE book: every
  * call deposits `ratio` of a retry, every retry withdraws one, over a rolling window of
- * `windowMs`; `minRetriesPerSecond * windowMs / 1000` retries are granted on top.
+ * `windowMs`; at least `minRetriesPerSecond * windowMs / 1000` retries per window are
+ * granted however little traffic there is (a floor: the larger of the two applies).
  *
  * The guarantee, exact and checked by property tests: in any window of `windowMs` aligned to
  * the budget's 10 buckets (each `windowMs / 10` long, counted from clock time 0), the retries
- * granted never exceed `ratio * calls + minRetriesPerSecond * windowMs / 1000`, calls being
+ * granted never exceed `max(ratio * calls, minRetriesPerSecond * windowMs / 1000)` (so never
+ * `ratio * calls + minRetriesPerSecond * windowMs / 1000` either), calls being
  * those started in that same window. To hold this for windows that are still filling, a
  * retry is granted only if it fits every suffix of the current window (not just the whole
  * window): calls that are about to fall out of the window cannot pay for a burst now. The
  * cost is 10 additions per retry; a call costs one.
  *
- * With steady traffic the retries settle at `ratio` of the calls: about 1.1x load during an
- * outage with the defaults, instead of 4x with three retries per call.
+ * With steady traffic the retries settle at `ratio` of the calls (or the floor, for a client
+ * too quiet for the ratio to reach it): at most 1.1x load during an outage with the defaults,
+ * instead of 4x with three retries per call.
  *
  * Build it with {@link RetryBudget.ratio}.
  *
@@ -66,7 +70,7 @@ export class RatioRetryBudget implements RetryBudgetLike {
   readonly ratio: number;
   readonly minRetriesPerSecond: number;
   readonly windowMs: number;
-  /** Retries granted per window whatever the traffic: `minRetriesPerSecond * windowMs / 1000`. */
+  /** Retries granted per window however little the traffic: `minRetriesPerSecond * windowMs / 1000`. */
   readonly reserve: number;
   readonly #clock: Clock;
   readonly #window: RollingWindow;
@@ -120,7 +124,8 @@ export class RatioRetryBudget implements RetryBudgetLike {
     for (let age = 0; age < BUCKETS; age++) {
       calls += w.at(age, CALLS);
       retries += w.at(age, RETRIES);
-      const room = this.ratio * calls + this.reserve - retries;
+      const earned = this.ratio * calls;
+      const room = (earned > this.reserve ? earned : this.reserve) - retries;
       if (room < min) min = room;
     }
     return min;
