@@ -17,21 +17,18 @@
  * - "Calls" = write attempts (what the contended resource sees); "time" = when the last
  *   client's write response arrives. Each figure is the mean over `--runs` seeded runs.
  *
- *   npx tsx bench/simulate-jitter.ts [--runs=30] [--clients=10,50,100,200] [--clock=manual|event] [--out=none]
+ *   npx tsx bench/simulate-jitter.ts [--runs=30] [--clients=10,50,100,200] [--out=none]
  *
- * `--clock=manual` (the default) is the library's `ManualClock`; `--clock=event` is the
- * heap-based `EventClock` of bench/lib, about twice as fast, same event order, same figures.
+ * Virtual time is the library's own `ManualClock`.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock, TransientError, retry, type Clock, type JitterStrategy } from '../src/index.js';
-import { EventClock } from './lib/event-clock.js';
+import { ManualClock, TransientError, retry, type JitterStrategy } from '../src/index.js';
 import { seededRandom } from './sim/random.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const RUNS = Number(args.runs ?? 30);
 const CLIENTS = (args.clients ?? '10,50,100,200').split(',').map(Number);
-const CLOCK = args.clock ?? 'manual';
 const STRATEGIES: readonly JitterStrategy[] = ['none', 'full', 'equal', 'decorrelated'];
 const NET_MEAN = 10;
 const NET_SD = 2;
@@ -49,12 +46,10 @@ function normal(random: () => number, mean: number, sd: number): () => number {
   };
 }
 
-interface Run { calls: number; timeMs: number; timers: number }
+interface Run { calls: number; timeMs: number }
 
 async function simulate(clients: number, jitter: JitterStrategy, seed: number): Promise<Run> {
-  const events = CLOCK === 'manual' ? undefined : new EventClock();
-  const manual = CLOCK === 'manual' ? new ManualClock() : undefined;
-  const clock: Clock = events ?? manual!;
+  const clock = new ManualClock();
   const net = normal(seededRandom(seed * 7919 + 17), NET_MEAN, NET_SD);
   let version = 0;
   let writes = 0;
@@ -75,10 +70,9 @@ async function simulate(clients: number, jitter: JitterStrategy, seed: number): 
     clock, jitter, initialDelay: jitter === 'decorrelated' ? DECORRELATED_INITIAL : BASE, backoffBase: 2, maxDelay: CAP, maxRetries: 1_000_000,
     random: seededRandom(seed * 1_000_003 + i * 31 + 1), registry: false,
   }).then(() => { lastDone = clock.now(); }));
-  if (events !== undefined) await events.run();
-  else await manual!.runAll(10_000_000);
+  await clock.runAll(10_000_000);
   await Promise.all(calls);
-  return { calls: writes, timeMs: lastDone, timers: events?.fired ?? 0 };
+  return { calls: writes, timeMs: lastDone };
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -114,7 +108,7 @@ async function main(): Promise<void> {
   if (at100('none') && at100('full')) {
     console.log(`At 100 clients: full jitter makes ${(at100('full')!.calls / at100('none')!.calls * 100).toFixed(0)}% of no-jitter's calls.`);
   }
-  console.log(`Simulated ${RUNS * CLIENTS.length * STRATEGIES.length} runs in ${(elapsedMs / 1000).toFixed(1)} s (clock: ${CLOCK}).`);
+  console.log(`Simulated ${RUNS * CLIENTS.length * STRATEGIES.length} runs in ${(elapsedMs / 1000).toFixed(1)} s (clock: ManualClock).`);
 
   if (args.out !== 'none') {
     mkdirSync(join(__dirname, 'results'), { recursive: true });
@@ -124,9 +118,9 @@ async function main(): Promise<void> {
         networkDelayMs: { distribution: '|normal|', mean: NET_MEAN, sd: NET_SD },
         backoff: { initialDelay: BASE, backoffBase: 2, maxDelay: CAP },
         calls: 'write attempts seen by the row', timeMs: "virtual time when the last client's write response arrived",
-        loop: "maestro-retry's own retry() (registry: false), seeded random per client, on an event-queue Clock",
+        loop: "maestro-retry's own retry() (registry: false), seeded random per client, on ManualClock",
       },
-      runs: RUNS, clock: CLOCK, wallSeconds: Math.round(elapsedMs) / 1000, node: process.version,
+      runs: RUNS, clock: 'ManualClock', wallSeconds: Math.round(elapsedMs) / 1000, node: process.version,
       reference: { source: "Brooker's simulator rerun, 100 clients", calls: { none: 1853, full: 796, equal: 812, decorrelated: 1000 } },
       results,
     }, null, 2) + '\n');

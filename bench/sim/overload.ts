@@ -4,7 +4,7 @@
  * accepts; the dependency admits attempts through a server-side token bucket and answers
  * HTTP 429 to the rest. Every call goes through the library's real loop (`withRetry`, three
  * retries, default backoff), with no limiter, one `AdaptiveRateLimiter` shared by every
- * client, or one per client. Virtual clock (`SimClock`: `ManualClock`'s semantics with a heap
+ * client, or one per client. Virtual clock (`ManualClock`, with a heap
  * of timers, as a shared limiter keeps tens of thousands of calls waiting), seeded random:
  * reproducible.
  *
@@ -22,7 +22,7 @@ import {
   type GiveUpReason, type RetryOptions,
 } from '../../src/index.js';
 import { seededRandom } from './random.js';
-import { SimClock } from './sim-clock.js';
+import { ManualClock } from '../../src/index.js';
 
 export type LimiterMode = 'none' | 'shared' | 'per-client';
 
@@ -96,7 +96,7 @@ function percentile(sorted: readonly number[], q: number): number {
 export async function runOverload(limiter: LimiterMode, overrides: Partial<OverloadParams> = {}): Promise<OverloadResult> {
   const p: OverloadParams = { ...DEFAULT_OVERLOAD, ...overrides };
   const wall0 = performance.now();
-  const clock = new SimClock(0);
+  const clock = new ManualClock(0);
   const random = seededRandom(p.seed);
   const registry = new RetryRegistry();
   const shared = limiter === 'shared' ? new AdaptiveRateLimiter({ clock }) : undefined;

@@ -5,8 +5,11 @@ interface Timer {
   readonly seq: number;
   readonly resolve: () => void;
   readonly signal: AbortSignal | undefined;
-  readonly onAbort: (() => void) | undefined;
+  onAbort: (() => void) | undefined;
+  cancelled: boolean;
 }
+
+const before = (a: Timer, b: Timer): boolean => a.due < b.due || (a.due === b.due && a.seq < b.seq);
 
 const realSetImmediate = globalThis.setImmediate;
 
@@ -30,7 +33,9 @@ export function flushMicrotasks(): Promise<void> {
 export class ManualClock implements Clock {
   #now: number;
   #seq = 0;
-  #timers: Timer[] = [];
+  /** Pending timers in a binary heap (earliest due first, then creation order); aborted ones are dropped lazily. */
+  #heap: Timer[] = [];
+  #pending = 0;
 
   /** @param start the initial `now()`, in ms. @default 0 */
   constructor(start = 0) {
@@ -46,26 +51,28 @@ export class ManualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
-      const seq = this.#seq++;
-      const onAbort = signal
-        ? (): void => {
-            this.#remove(seq);
-            reject(signal.reason);
-          }
-        : undefined;
-      this.#insert({ due: this.#now + Math.max(0, ms), seq, resolve, signal, onAbort });
-      if (signal) signal.addEventListener('abort', onAbort!, { once: true });
+      const timer: Timer = { due: this.#now + Math.max(0, ms), seq: this.#seq++, resolve, signal, onAbort: undefined, cancelled: false };
+      if (signal) {
+        timer.onAbort = (): void => {
+          timer.cancelled = true;
+          this.#pending--;
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', timer.onAbort, { once: true });
+      }
+      this.#push(timer);
+      this.#pending++;
     });
   }
 
   /** How many sleeps are waiting. After a call settles this should be 0: nothing left behind. */
   get pendingTimers(): number {
-    return this.#timers.length;
+    return this.#pending;
   }
 
   /** When the next timer is due, or `undefined` when none is pending. */
   get nextDue(): number | undefined {
-    return this.#timers[0]?.due;
+    return this.#peek()?.due;
   }
 
   /**
@@ -75,19 +82,20 @@ export class ManualClock implements Clock {
   async advance(ms: number): Promise<void> {
     const target = this.#now + ms;
     await flushMicrotasks();
-    while (this.#timers.length > 0 && this.#timers[0]!.due <= target) {
-      this.#fireDue(this.#timers[0]!.due);
+    for (let first = this.#peek(); first !== undefined && first.due <= target; first = this.#peek()) {
+      this.#fireDue(first.due);
       await flushMicrotasks();
     }
     this.#now = Math.max(this.#now, target);
     await flushMicrotasks();
   }
 
-  /** Moves time to the next pending timer and fires it; `false` when none was pending. */
+  /** Moves time to the next pending timer and fires every timer due then; `false` when none was pending. */
   async next(): Promise<boolean> {
+    // Reactions still queued may arm a timer due before the earliest one pending now.
     await flushMicrotasks();
-    const first = this.#timers[0];
-    if (!first) return false;
+    const first = this.#peek();
+    if (first === undefined) return false;
     this.#fireDue(first.due);
     await flushMicrotasks();
     return true;
@@ -102,33 +110,53 @@ export class ManualClock implements Clock {
     for (let i = 0; i < maxTimers; i++) {
       if (!(await this.next())) return;
     }
-    throw new Error(`ManualClock.runAll: still ${this.#timers.length} timers pending after ${maxTimers}`);
+    throw new Error(`ManualClock.runAll: still ${this.#pending} timers pending after ${maxTimers}`);
   }
 
   #fireDue(due: number): void {
     this.#now = Math.max(this.#now, due);
-    while (this.#timers.length > 0 && this.#timers[0]!.due <= due) {
-      const timer = this.#timers.shift()!;
-      if (timer.signal) timer.signal.removeEventListener('abort', timer.onAbort!);
-      timer.resolve();
+    for (let t = this.#peek(); t !== undefined && t.due <= due; t = this.#peek()) {
+      this.#pop();
+      this.#pending--;
+      if (t.signal) t.signal.removeEventListener('abort', t.onAbort!);
+      t.resolve();
     }
   }
 
-  #insert(timer: Timer): void {
-    const timers = this.#timers;
-    let lo = 0;
-    let hi = timers.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const t = timers[mid]!;
-      if (t.due < timer.due || (t.due === timer.due && t.seq < timer.seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    timers.splice(lo, 0, timer);
+  /** The earliest timer not aborted, dropping aborted ones on the way. */
+  #peek(): Timer | undefined {
+    while (this.#heap.length > 0 && this.#heap[0]!.cancelled) this.#pop();
+    return this.#heap[0];
   }
 
-  #remove(seq: number): void {
-    const i = this.#timers.findIndex((t) => t.seq === seq);
-    if (i >= 0) this.#timers.splice(i, 1);
+  #push(timer: Timer): void {
+    const heap = this.#heap;
+    let i = heap.length;
+    heap.push(timer);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(timer, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = timer;
+  }
+
+  #pop(): void {
+    const heap = this.#heap;
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && before(heap[r]!, heap[l]!) ? r : l;
+      if (!before(heap[c]!, last)) break;
+      heap[i] = heap[c]!;
+      i = c;
+    }
+    heap[i] = last;
   }
 }
