@@ -74,6 +74,17 @@ describe('RetryRegistry figures', () => {
     expect(registry.getStatistics()).toMatchObject({ calls: 3, averageAttempts: 2, successRate: 2 / 3, evictedOperations: 0 });
   });
 
+  it('keys its operations and history as ordinary properties (a `__proto__` operation included)', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry();
+    await call(registry, clock, '__proto__', 0);
+    for (const record of [registry.getStatistics().operations, registry.getHistory()] as Array<Record<string, unknown>>) {
+      expect(Object.getOwnPropertyDescriptor(record, '__proto__')).toMatchObject({ enumerable: true, writable: true, configurable: true });
+      expect(delete record['__proto__']).toBe(true);
+      expect(Object.keys(record)).toEqual([]);
+    }
+  });
+
   it('reports zeros for an operation it does not know, and no NaN before any call ends', () => {
     const registry = new RetryRegistry();
     expect(registry.getStatistics('nope')).toEqual({
