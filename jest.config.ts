@@ -19,6 +19,8 @@ function project(displayName: string, tsconfig: string, testMatch: string[], tes
     moduleNameMapper,
     testMatch,
     testPathIgnorePatterns: ['/node_modules/', ...testPathIgnorePatterns],
+    // A Stryker sandbox holds a second copy of the package while `npm run mutate` runs.
+    modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig }] },
   };
 }
