@@ -27,22 +27,11 @@ import { RetryBudget } from '../../src/policies/retry-budget.js';
 import type { TokenBucketRetryBudget } from '../../src/policies/token-bucket-retry-budget.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
+import { seededRandom as prng } from '../../bench/sim/random.js';
 import { networkError } from '../helpers/drive.js';
 
 const CALLS = 10_000;
 const OPERATIONS = ['users.get', 'orders.list', 'cart.put', 'search', 'pay'] as const;
-
-/** A small seeded PRNG (mulberry32), so a failing run replays exactly from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Sits between the loop and the real budget: records every grant and call (with its time) and,
