@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { successCases, retryCases, cleanups, MaestroRetryable } from './lib/cases.mjs';
+import { successCases, retryCases, cleanups } from './lib/cases.mjs';
 import { measure, median } from './lib/measure.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -48,7 +48,7 @@ if (only.has('a')) {
   log(`(a) success path, ${rounds} rounds`);
   const rows = await measure(successCases(), { rounds, log });
   for (const c of cleanups) c();
-  save('success-path.json', { rounds, baseline: 'bare call', decorator: MaestroRetryable ? 'measured' : 'Retryable not in the build yet', cases: rows });
+  save('success-path.json', { rounds, baseline: 'bare call', cases: rows });
   table('(a) Success path: one call of an async function that fulfils at once', rows, [
     ['case', (r) => r.name], ['per call', (r) => fmtNs(r.nsPerCall)], ['vs bare call', (r) => fmtRatio(r.ratio)],
     ['range', (r) => `${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}`],

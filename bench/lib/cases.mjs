@@ -2,8 +2,7 @@
 // export), a bare call, a plain async wrapper, a hand-written loop, and the peers users pick
 // instead. Each `make*` returns a fresh function per case, so no case shares a call site (and
 // its type feedback) with another.
-import { withRetry, defaultRegistry } from 'maestro-retry';
-import * as maestro from 'maestro-retry';
+import { withRetry, defaultRegistry, Retryable } from 'maestro-retry';
 import pRetry from 'p-retry';
 import { retry as cockatielRetry, handleAll, ConstantBackoff, ExponentialBackoff } from 'cockatiel';
 import asyncRetry from 'async-retry';
@@ -14,8 +13,6 @@ import Opossum from 'opossum';
 
 export { defaultRegistry };
 
-/** maestro-retry's `@Retryable`, when the build has it (it is being written in parallel). */
-export const MaestroRetryable = typeof maestro.Retryable === 'function' ? maestro.Retryable : undefined;
 
 const now = () => performance.now();
 
@@ -75,20 +72,18 @@ export function successCases() {
       return (x) => api.get(x);
     }],
   ];
-  if (MaestroRetryable !== undefined) {
-    cases.push(['maestro @Retryable method, registry off', 'maestro', () => {
-      class Api { async get(x) { return x; } }
-      const init = decorateTc39(Api, 'get', MaestroRetryable({ registry: false }));
-      const api = init(new Api());
-      return (x) => api.get(x);
-    }]);
-    cases.push(['maestro @Retryable method, registry on', 'maestro', () => {
-      class Api { async get(x) { return x; } }
-      const init = decorateTc39(Api, 'get', MaestroRetryable());
-      const api = init(new Api());
-      return (x) => api.get(x);
-    }]);
-  }
+  cases.push(['maestro @Retryable method, registry off', 'maestro', () => {
+    class Api { async get(x) { return x; } }
+    const init = decorateTc39(Api, 'get', Retryable({ registry: false }));
+    const api = init(new Api());
+    return (x) => api.get(x);
+  }]);
+  cases.push(['maestro @Retryable method, registry on', 'maestro', () => {
+    class Api { async get(x) { return x; } }
+    const init = decorateTc39(Api, 'get', Retryable());
+    const api = init(new Api());
+    return (x) => api.get(x);
+  }]);
   cases.push(
     ['cockatiel', 'peer', () => {
       const t = target();
