@@ -29,10 +29,6 @@ export class AttemptRing {
     this.#errors = new Array<ErrorSummary | undefined>(initial);
   }
 
-  get size(): number {
-    return this.#size;
-  }
-
   push(attemptNumber: number, delay: number, success: boolean, error: ErrorSummary | undefined, timestamp: number, durationMs: number): void {
     if (this.#capacity === 0) return;
     if (this.#next === this.#numbers.length && this.#numbers.length < this.#capacity) this.#grow();

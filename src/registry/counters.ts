@@ -45,21 +45,19 @@ export class Counters {
     this.giveUpReasons.clear();
   }
 
-  /** Adds (sign 1) or removes (sign -1) another set of counters. */
-  add(other: Counters, sign: 1 | -1): void {
-    this.calls += sign * other.calls;
-    this.inFlight += sign * other.inFlight;
-    this.successes += sign * other.successes;
-    this.failures += sign * other.failures;
-    this.attempts += sign * other.attempts;
-    this.retries += sign * other.retries;
-    this.successesAfterRetry += sign * other.successesAfterRetry;
-    this.finishedAttempts += sign * other.finishedAttempts;
-    this.totalDelayMs += sign * other.totalDelayMs;
+  /** Adds another set of counters to these (how the registry sums its totals). */
+  add(other: Counters): void {
+    this.calls += other.calls;
+    this.inFlight += other.inFlight;
+    this.successes += other.successes;
+    this.failures += other.failures;
+    this.attempts += other.attempts;
+    this.retries += other.retries;
+    this.successesAfterRetry += other.successesAfterRetry;
+    this.finishedAttempts += other.finishedAttempts;
+    this.totalDelayMs += other.totalDelayMs;
     for (const [reason, count] of other.giveUpReasons) {
-      const next = (this.giveUpReasons.get(reason) ?? 0) + sign * count;
-      if (next === 0) this.giveUpReasons.delete(reason);
-      else this.giveUpReasons.set(reason, next);
+      this.giveUpReasons.set(reason, (this.giveUpReasons.get(reason) ?? 0) + count);
     }
   }
 

@@ -108,7 +108,7 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
       if (record.counters.inFlight === 0) {
         this.#records.delete(record.name);
         record.retire();
-        this.#retired.add(record.counters, 1);
+        this.#retired.add(record.counters);
         if (this.#mostRecent === record) this.#mostRecent = undefined;
         this.#evicted++;
         return true;
@@ -141,8 +141,8 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
   /** Lifetime totals: the live operations' counters plus those of evicted ones. */
   #totals(): Counters {
     const totals = new Counters();
-    totals.add(this.#retired, 1);
-    for (const record of this.#records.values()) totals.add(record.counters, 1);
+    totals.add(this.#retired);
+    for (const record of this.#records.values()) totals.add(record.counters);
     return totals;
   }
 
