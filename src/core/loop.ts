@@ -27,6 +27,15 @@ export type { AnyFunction, OperationSlot } from './call.js';
 
 const noop = (): void => undefined;
 
+/**
+ * One call of the user's function: `fn(ctx)` in the `retry()` form (`args === undefined`),
+ * `fn.apply(thisArg, args)` in the wrapper form.
+ */
+function invoke(fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined, attempt: number, retriesLeft: number,
+  controller: AbortController | undefined): unknown {
+  return args === undefined ? fn(new Context(attempt, retriesLeft, controller)) : fn.apply(thisArg, args as unknown[]);
+}
+
 function recorderOf(p: Policy<unknown>, slot: OperationSlot): OperationRecorder | undefined {
   if (p.registry === undefined) return undefined;
   let recorder = slot.recorder;
@@ -52,7 +61,7 @@ async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, t
   const t0 = p.timed ? p.clock.now() : 0;
   let value: T;
   try {
-    value = (await (args === undefined ? fn(new Context(1, p.maxRetries, undefined)) : fn.apply(thisArg, args as unknown[]))) as T;
+    value = (await invoke(fn, thisArg, args, 1, p.maxRetries, undefined)) as T;
   } catch (error) {
     return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
   }
@@ -178,7 +187,7 @@ async function loop<T>(c: Call<T>, resumed: boolean): Promise<T> {
       const t0 = p.timed ? p.clock.now() : 0;
       let value: T;
       try {
-        value = (await (c.args === undefined ? c.fn(new Context(n, p.maxRetries + 1 - n, undefined)) : c.fn.apply(c.thisArg, c.args as unknown[]))) as T;
+        value = (await invoke(c.fn, c.thisArg, c.args, n, p.maxRetries + 1 - n, undefined)) as T;
       } catch (error) {
         endAttempt(c, t0, true, error, undefined);
         continue;
@@ -271,7 +280,7 @@ async function attempt<T>(c: Call<T>): Promise<void> {
   }
   let value: T;
   try {
-    const out = c.args === undefined ? c.fn(new Context(n, p.maxRetries + 1 - n, controller)) : c.fn.apply(c.thisArg, c.args as unknown[]);
+    const out = invoke(c.fn, c.thisArg, c.args, n, p.maxRetries + 1 - n, controller);
     value = (await (controller === undefined ? out : raceAbort(out, controller.signal))) as T;
   } catch (error) {
     if (link !== undefined) scope!.signal.removeEventListener('abort', link);
