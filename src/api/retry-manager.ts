@@ -1,6 +1,6 @@
 import { calculateDelay } from '../core/backoff.js';
 import { isTransientError } from '../core/classify.js';
-import { runCall, type AnyFunction } from '../core/loop.js';
+import { runCall, type AnyFunction } from '../core/run-call.js';
 import { matchesAny } from '../core/match.js';
 import { mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
 import { RetryRegistry } from '../registry/retry-registry.js';

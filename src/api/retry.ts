@@ -1,4 +1,4 @@
-import { runCall, type AnyFunction } from '../core/loop.js';
+import { runCall, type AnyFunction } from '../core/run-call.js';
 import { normalizeOptions, type RetryOptions } from '../core/options.js';
 import type { AttemptContext } from '../core/types.js';
 

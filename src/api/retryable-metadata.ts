@@ -9,7 +9,7 @@
  * the declaring prototype (or class, for a static method), exactly where legacy mode puts it.
  */
 import 'reflect-metadata';
-import type { OperationSlot } from '../core/loop.js';
+import type { OperationSlot } from '../core/run-call.js';
 import type { RetryOptions } from '../core/options.js';
 
 /**

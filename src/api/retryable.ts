@@ -6,7 +6,8 @@
  * (shared by every instance), `runCall` with `this` kept.
  */
 import 'reflect-metadata';
-import { runCall, type AnyFunction, type OperationSlot } from '../core/loop.js';
+import type { AnyFunction, OperationSlot } from '../core/run-call.js';
+import { makeWrapper } from '../core/wrapper.js';
 import { mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
 import type { ErrorClass } from '../core/types.js';
 import { findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
@@ -49,10 +50,7 @@ function describeKey(key: unknown): string {
 
 /** The wrapper that replaces the method: no closure or lookup per call beyond `withRetry`'s. */
 function wrap(policy: Policy, record: MethodRecord, method: AnyFunction): AnyFunction {
-  const wrapped = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    return runCall(policy, record.slot ?? slotFrom(record, this), method, this, args);
-  };
-  Object.defineProperty(wrapped, 'name', { value: method.name, configurable: true });
+  const wrapped = makeWrapper(policy, (thisArg) => record.slot ?? slotFrom(record, thisArg), method);
   registerWrapper(wrapped, record);
   return wrapped;
 }

@@ -1,9 +1,10 @@
-import { runCall, type AnyFunction } from '../core/loop.js';
-import { normalizeOptions, type RetryOptions } from '../core/options.js';
+import type { AnyFunction } from '../core/run-call.js';
+import { makeWrapper } from '../core/wrapper.js';
+import { normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
 
 /**
- * Wraps `fn` so every call of the wrapper retries it. The wrapper has `fn`'s parameters and
- * `this`, and returns a promise of its awaited result. Options are validated here, once
+ * Wraps `fn` so every call of the wrapper retries it. The wrapper has `fn`'s parameters, `this`,
+ * `name` and `length`, and returns a promise of its awaited result. Options are validated here, once
  * (a `TypeError` or `RangeError` names the bad option). The operation name defaults to
  * `fn.name` (`'anonymous'` when empty).
  *
@@ -20,10 +21,6 @@ export function withRetry<This, A extends unknown[], R>(
   }
   const policy = normalizeOptions(options);
   const slot = { name: policy.operationName ?? (fn.name || 'anonymous'), recorder: undefined };
-  const target = fn as AnyFunction;
-  const wrapped = function (this: This, ...args: A): Promise<Awaited<R>> {
-    return runCall(policy, slot, target, this, args);
-  };
-  Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
-  return wrapped;
+  const wrapped = makeWrapper(policy as Policy<unknown>, () => slot, fn as AnyFunction);
+  return wrapped as unknown as (this: This, ...args: A) => Promise<Awaited<R>>;
 }

@@ -1,12 +1,11 @@
 /**
- * The attempt loop behind every entry point. Data flows one way: the options were normalized
- * once into a `Policy`; the loop runs attempts, asks the policies, and reports to the
- * recorder and the hooks. Nothing here is called back by the registry.
+ * The full attempt loop. Data flows one way: the options were normalized once into a
+ * `Policy`; the loop runs attempts, asks the policies, and reports to the recorder and the
+ * hooks. Nothing here is called back by the registry.
  *
- * Two paths. The lean path runs a first attempt with no signal, deadline or policy in play:
- * one `await`, no timer, no closure, the clock read twice only when something records time.
- * Anything else (a failure, or options that need cancellation or policies) goes through
- * `loop`, which holds the state of one call in a `Call` object.
+ * A call comes here from the start when its options need cancellation or policies
+ * (`fullCall`), or after a lean first attempt (`lean-call.ts`) failed (`resume`). The loop
+ * holds the state of one call in a `Call` object.
  */
 import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
@@ -27,16 +26,8 @@ export type { AnyFunction, OperationSlot } from './call.js';
 
 const noop = (): void => undefined;
 
-/**
- * One call of the user's function: `fn(ctx)` in the `retry()` form (`args === undefined`),
- * `fn.apply(thisArg, args)` in the wrapper form.
- */
-function invoke(fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined, attempt: number, retriesLeft: number,
-  controller: AbortController | undefined): unknown {
-  return args === undefined ? fn(new Context(attempt, retriesLeft, controller)) : fn.apply(thisArg, args as unknown[]);
-}
-
-function recorderOf(p: Policy<unknown>, slot: OperationSlot): OperationRecorder | undefined {
+/** The operation's recorder (asked of the registry again once evicted), with the call counted as started. */
+export function recorderOf(p: Policy<unknown>, slot: OperationSlot): OperationRecorder | undefined {
   if (p.registry === undefined) return undefined;
   let recorder = slot.recorder;
   if (recorder === undefined || !recorder.live) recorder = slot.recorder = p.registry.operation(slot.name);
@@ -44,64 +35,25 @@ function recorderOf(p: Policy<unknown>, slot: OperationSlot): OperationRecorder 
   return recorder;
 }
 
-/**
- * Runs one call. `args === undefined` calls `fn(ctx)` (the `retry()` form); otherwise
- * `fn.apply(thisArg, args)` (the wrapper form).
- */
-export function runCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
-  if (p.lean) return leanCall(p, slot, fn, thisArg, args);
+/** Starts a call on the full path: one `Call` object holds its state. */
+export function fullCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
   const c = new Call(p, slot, fn, thisArg, args);
   c.recorder = recorderOf(p as Policy<unknown>, slot);
   if (p.timed) c.start = p.clock.now();
   return loop(c, false);
 }
 
-async function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
-  const recorder = recorderOf(p as Policy<unknown>, slot);
-  const t0 = p.timed ? p.clock.now() : 0;
-  let value: T;
-  try {
-    value = (await invoke(fn, thisArg, args, 1, p.maxRetries, undefined)) as T;
-  } catch (error) {
-    return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
-  }
-  if (p.retryOnResult !== undefined) {
-    let rejected: boolean;
-    try {
-      rejected = p.retryOnResult(value);
-    } catch (error) {
-      const c = resumeState(p, slot, fn, thisArg, args, recorder, t0);
-      c.predicateThrew = true;
-      endAttempt(c, t0, true, error, undefined);
-      return loop(c, true);
-    }
-    if (rejected) return resume(p, slot, fn, thisArg, args, recorder, t0, false, undefined, value);
-  }
-  if (recorder !== undefined) {
-    const t1 = p.clock.now();
-    recorder.firstAttemptSucceeded(t0, t1 - t0);
-  }
-  if (p.onSuccess !== undefined) {
-    const event: RetryEvent<T> = Object.freeze({
-      operationName: slot.name, attempt: 1, result: value, delay: 0, retriesLeft: p.maxRetries, elapsedMs: p.clock.now() - t0,
-    });
-    callHook(p.onSuccess, event, 'onSuccess', p.onHookError, false);
-  }
-  return value;
-}
-
-function resumeState<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined, recorder: OperationRecorder | undefined, t0: number): Call<T> {
+/**
+ * Carries a lean first attempt that failed (or whose result `retryOnResult` rejected) over to
+ * the full loop. `predicateThrew`: `error` is what `retryOnResult` threw, which ends the call.
+ */
+export function resume<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
+  recorder: OperationRecorder | undefined, t0: number, isError: boolean, error: unknown, value: T | undefined, predicateThrew = false): Promise<T> {
   const c = new Call(p, slot, fn, thisArg, args);
   c.recorder = recorder;
   c.start = t0;
   c.attempt = 1;
-  return c;
-}
-
-/** Carries a failed lean first attempt over to the full loop. */
-function resume<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
-  recorder: OperationRecorder | undefined, t0: number, isError: boolean, error: unknown, value: T | undefined): Promise<T> {
-  const c = resumeState(p, slot, fn, thisArg, args, recorder, t0);
+  c.predicateThrew = predicateThrew;
   endAttempt(c, t0, isError, error, value);
   return loop(c, true);
 }
@@ -187,7 +139,9 @@ async function loop<T>(c: Call<T>, resumed: boolean): Promise<T> {
       const t0 = p.timed ? p.clock.now() : 0;
       let value: T;
       try {
-        value = (await invoke(c.fn, c.thisArg, c.args, n, p.maxRetries + 1 - n, undefined)) as T;
+        // The user's function is called from this frame, not through a helper: each frame under
+        // it is one more for every error it creates to capture (see lean-call.ts).
+        value = (await (c.args === undefined ? c.fn(new Context(n, p.maxRetries + 1 - n, undefined)) : c.fn.apply(c.thisArg, c.args as unknown[]))) as T;
       } catch (error) {
         endAttempt(c, t0, true, error, undefined);
         continue;
@@ -280,7 +234,7 @@ async function attempt<T>(c: Call<T>): Promise<void> {
   }
   let value: T;
   try {
-    const out = invoke(c.fn, c.thisArg, c.args, n, p.maxRetries + 1 - n, controller);
+    const out = c.args === undefined ? c.fn(new Context(n, p.maxRetries + 1 - n, controller)) : c.fn.apply(c.thisArg, c.args as unknown[]);
     value = (await (controller === undefined ? out : raceAbort(out, controller.signal))) as T;
   } catch (error) {
     if (link !== undefined) scope!.signal.removeEventListener('abort', link);
