@@ -94,7 +94,11 @@ async function loop<T>(c: Call<T>, resumed: boolean): Promise<T> {
       await attempt(c);
     } else {
       // A lean first attempt that threw synchronously has not awaited yet: the call must not
-      // end (nor its hooks run) before `retry()` or the wrapper has returned.
+      // end (nor its hooks run) before `retry()` or the wrapper has returned. After one that
+      // failed asynchronously, the wait still pays: the next attempt then runs from a fresh
+      // microtask, with only this frame under the user's function rather than the rejection
+      // handler's three (the zero-delay retry path measured 1.37x the hand-written loop with
+      // this wait, 1.51x without).
       await undefined;
     }
     for (;;) {
