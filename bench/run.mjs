@@ -60,7 +60,9 @@ if (only.has('a')) {
   const fastestPeer = peers.reduce((a, b) => (a.ratio < b.ratio ? a : b));
   summary.targets.a = {
     registryOff: { ratio: off.ratio, target: 2.0, holds: off.ratio <= 2.0 },
-    fasterThanEveryPeer: { fastestPeer: fastestPeer.name, peerRatio: fastestPeer.ratio, holds: off.ratio < fastestPeer.ratio && on.ratio < fastestPeer.ratio },
+    // The target is registry off against the peers (none of which records anything);
+    // registry on is reported against them too.
+    fasterThanEveryPeer: { fastestPeer: fastestPeer.name, peerRatio: fastestPeer.ratio, holds: off.ratio < fastestPeer.ratio, registryOnHolds: on.ratio < fastestPeer.ratio },
     registryOn: { ratio: on.ratio, target: 3.3, holds: on.ratio <= 3.3 },
   };
   const dec = get('maestro @Retryable method, registry off');
