@@ -108,3 +108,32 @@ describe('withRetry: the arguments, this, name and length of the wrapped functio
     expect(seen).toEqual([[1, 2, 3, 4], [1, 2, 3, 4], []]);
   });
 });
+
+describe('the lean first attempt with hostile results', () => {
+  test('a promise whose `constructor` getter throws fails the attempt (it is retried), and the wrapper never throws', async () => {
+    const clock = new ManualClock();
+    let n = 0;
+    const fn = (): Promise<number> => {
+      n++;
+      const promise = Promise.resolve(n);
+      if (n === 1) Object.defineProperty(promise, 'constructor', { get() { throw networkError('constructor getter'); } });
+      return promise;
+    };
+    let returned: Promise<number> | undefined;
+    expect(() => { returned = withRetry(fn, { clock, registry: false })(); }).not.toThrow();
+    const out = await drive(clock, returned!);
+    expect(out).toMatchObject({ ok: true, value: 2 });
+    expect(n).toBe(2);
+  });
+
+  test('a thenable whose `then` getter throws fails the attempt', async () => {
+    const clock = new ManualClock();
+    let n = 0;
+    const fn = (): PromiseLike<number> | number => {
+      if (++n > 1) return n;
+      return Object.defineProperty({}, 'then', { get() { throw networkError('then getter'); } }) as PromiseLike<number>;
+    };
+    const out = await drive(clock, withRetry(fn, { clock, registry: false })());
+    expect(out).toMatchObject({ ok: true, value: 2 });
+  });
+});

@@ -53,7 +53,14 @@ export function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, 
 export function settleFirst<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
   n: number, a0: unknown, a1: unknown, a2: unknown, recorder: OperationRecorder | undefined, t0: number, out: unknown): Promise<T> {
   // `Promise.resolve` returns a native promise as it is, and adopts a thenable or a plain value.
-  const first = Promise.resolve(out) as Promise<T>;
+  // It reads a promise's `constructor`, which a hostile promise can make throw: that counts as
+  // the attempt's failure, as it would under `await`.
+  let first: Promise<T>;
+  try {
+    first = Promise.resolve(out) as Promise<T>;
+  } catch (error) {
+    return resume(p, slot, fn, thisArg, argsOf(n, a0, a1, a2, args), recorder, t0, true, error, undefined);
+  }
   const onRejected = (error: unknown): Promise<T> =>
     resume(p, slot, fn, thisArg, argsOf(n, a0, a1, a2, args), recorder, t0, true, error, undefined);
   // Nothing to do on fulfilment: the caller gets the attempt's value through one derived promise.
