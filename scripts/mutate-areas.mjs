@@ -4,7 +4,8 @@
 //
 //   node scripts/mutate-areas.mjs core-leaf core-loop     # run these areas, in this order
 //   node scripts/mutate-areas.mjs --all                   # every area
-//   node scripts/mutate-areas.mjs --score                 # the score per area and in total
+//   node scripts/mutate-areas.mjs --score                 # the score per area and in total, and
+//                                                         # each area's survivors (<area>.survivors.txt)
 //
 // Differences from `npm run mutate` (stryker.config.json), both for speed only: Jest runs just
 // the test files that import the mutated file (`enableFindRelatedTests`; a test that does not
@@ -60,6 +61,7 @@ function printScores() {
       continue;
     }
     const s = score(JSON.parse(readFileSync(file, 'utf8')));
+    writeFileSync(join(outDir, `${area}.survivors.txt`), s.survivors.join('\n') + '\n');
     total = { detected: total.detected + s.detected, undetected: total.undetected + s.undetected, invalid: total.invalid + s.invalid };
     const pct = (100 * s.detected) / (s.detected + s.undetected);
     console.log(`${area.padEnd(16)} ${pct.toFixed(1).padStart(5)}%  detected ${s.detected}, survived or uncovered ${s.undetected}, invalid ${s.invalid}`);
@@ -86,11 +88,6 @@ function run(area) {
   const log = join(outDir, `${area}.log`);
   const result = spawnSync('sh', ['-c', `npx stryker run "${configFile}" > "${log}" 2>&1`], { cwd: root, stdio: 'inherit' });
   console.log(`${new Date().toISOString()} ${area}: exit ${result.status}`);
-  const report = join(outDir, `${area}.json`);
-  if (existsSync(report)) {
-    const s = score(JSON.parse(readFileSync(report, 'utf8')));
-    writeFileSync(join(outDir, `${area}.survivors.txt`), s.survivors.join('\n') + '\n');
-  }
 }
 
 const args = process.argv.slice(2);
