@@ -146,7 +146,7 @@ describe('RatioRetryBudget', () => {
     [{ minRetriesPerSecond: NaN }, RangeError, '`minRetriesPerSecond` must be a non-negative finite number, got NaN'],
     [{ windowMs: 0 }, RangeError, '`windowMs` must be a positive finite number, got 0'],
     [{ windowMs: Infinity }, RangeError, 'got Infinity'],
-    [{ clock: Date }, TypeError, '`clock` must be an object with a now() method, got a function'],
+    [{ clock: Date }, TypeError, '`clock` must be an object with a now() method, got function Date'],
   ])('rejects %p', (options, Kind, message) => {
     expect(() => new RatioRetryBudget(options as never)).toThrow(Kind);
     expect(() => new RatioRetryBudget(options as never)).toThrow(message);

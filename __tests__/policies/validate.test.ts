@@ -1,21 +1,33 @@
-import { describeValue, positiveInteger, readOptions } from '../../src/policies/validate';
+import { describe as describeValue } from '../../src/core/safe';
+import { positiveInteger, readOptions } from '../../src/policies/validate';
 
 describe('policy option validation', () => {
+  // The policies describe a rejected value as the loop's options do (src/core/safe.ts).
+  class Pool {}
+  const hostile = new Proxy({}, { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });
   it.each([
     [0, '0'],
+    [-0, '-0'],
     ['5', '"5"'],
+    ['x'.repeat(100), JSON.stringify('x'.repeat(57) + '...')],
     [NaN, 'NaN'],
     [-Infinity, '-Infinity'],
     [null, 'null'],
     [undefined, 'undefined'],
     [true, 'true'],
     [10n, '10n'],
-    [[1], 'an array'],
+    [[1], 'an array of length 1'],
     [{}, 'an object'],
-    [() => 1, 'a function'],
+    [new Pool(), 'an instance of Pool'],
+    [() => 1, 'an anonymous function'],
+    [Date, 'function Date'],
     [Symbol('s'), 'Symbol(s)'],
   ])('describes %p as %s', (value, text) => {
     expect(describeValue(value)).toBe(text);
+  });
+
+  it('describes a Proxy that throws on every access without throwing', () => {
+    expect(describeValue(hostile)).toBe('an object');
   });
 
   it('applies the default for undefined only', () => {

@@ -6,27 +6,10 @@
  */
 import type { Clock } from '../core/seams.js';
 import { systemClock } from '../core/clock.js';
-
-/** Renders a rejected value for an error message: `0`, `"5"`, `NaN`, `null`, `an object`. */
-export function describeValue(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return value.toString();
-    case 'object':
-      return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
-    default:
-      return String(value);
-  }
-}
+import { describe } from '../core/safe.js';
 
 function fail(Kind: typeof TypeError | typeof RangeError, owner: string, name: string, rule: string, value: unknown): never {
-  throw new Kind(`maestro-retry: ${owner} option \`${name}\` must be ${rule}, got ${describeValue(value)}`);
+  throw new Kind(`maestro-retry: ${owner} option \`${name}\` must be ${rule}, got ${describe(value)}`);
 }
 
 /**
@@ -36,7 +19,7 @@ function fail(Kind: typeof TypeError | typeof RangeError, owner: string, name: s
 export function readOptions<T extends object>(owner: string, options: T | undefined): Partial<T> {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`maestro-retry: ${owner} options must be an object, got ${describeValue(options)}`);
+    throw new TypeError(`maestro-retry: ${owner} options must be an object, got ${describe(options)}`);
   }
   return options;
 }
