@@ -22,8 +22,6 @@ import { raceAbort } from './race-abort.js';
 import type { AttemptOutcome, OperationRecorder } from './seams.js';
 import type { GiveUpEvent, GiveUpReason, RetryAttempt, RetryEvent } from './types.js';
 
-export type { AnyFunction, OperationSlot } from './call.js';
-
 const noop = (): void => undefined;
 
 /** The operation's recorder (asked of the registry again once evicted), with the call counted as started. */
