@@ -3,7 +3,7 @@
  * second argument (a context object with a string `kind` means TC39 standard decorators; a
  * property key means legacy `experimentalDecorators`), as mobx 6 does. A thin layer over the
  * same pieces as `withRetry`: options normalized once, one `OperationSlot` per decorated method
- * (shared by every instance), `runCall` with `this` kept.
+ * (shared by every instance), and the wrapper `withRetry` uses (`makeWrapper`), with `this` kept.
  */
 import 'reflect-metadata';
 import type { AnyFunction, OperationSlot } from '../core/run-call.js';
