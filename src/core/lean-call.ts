@@ -4,15 +4,11 @@
  * rejection handler carries the call over to the full loop (`resume`). The clock is read
  * twice, and only when something records time.
  *
- * The wrappers (`wrapper.ts`) call the user's function from their own frame and hand the
- * outcome to {@link settleFirst}: every frame between the caller and the user's function is
- * one more frame each error the function creates must capture (about a third of a
- * microsecond each on a 2-core machine, more than the whole success path).
- *
- * Arguments: the wrappers pass up to three one by one (`n` of them) rather than in an array,
- * which would have to be built for every call since the rejection handler keeps them for a
- * retry; kept as separate values they cost nothing until a retry needs them. `n < 0`: they are
- * in `args` (an array), or it is the `retry()` form (`args === undefined`, `fn(ctx)`).
+ * `leanCall` serves `retry()` (`args === undefined`, `fn(ctx)`) and `RetryManager` (an
+ * argument array). The wrappers (`wrapper.ts`) do the same inline, calling the user's function
+ * from their own frame: every frame between the caller and the user's function is one more
+ * frame each error the function creates must capture (about a third of a microsecond each on a
+ * 2-core machine, more than the whole success path). `judged` and `succeeded` are shared.
  */
 import { Context } from './attempt-context.js';
 import type { AnyFunction, OperationSlot } from './call.js';
@@ -21,17 +17,6 @@ import { recorderOf, resume } from './loop.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
 import type { RetryEvent } from './types.js';
-
-/** The arguments of a call as the full loop keeps them. See the file's comment for `n`. */
-export function argsOf(n: number, a0: unknown, a1: unknown, a2: unknown, args: readonly unknown[] | undefined): readonly unknown[] | undefined {
-  switch (n) {
-    case 0: return [];
-    case 1: return [a0];
-    case 2: return [a0, a1];
-    case 3: return [a0, a1, a2];
-    default: return args;
-  }
-}
 
 /** Runs a lean call of the `retry()` form (`args === undefined`) or with its arguments in `args`. */
 export function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
@@ -43,15 +28,16 @@ export function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, 
   } catch (error) {
     return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
   }
-  return settleFirst(p, slot, fn, thisArg, args, -1, undefined, undefined, undefined, recorder, t0, out);
+  return settleFirst(p, slot, fn, thisArg, args, recorder, t0, out);
 }
 
 /**
- * Takes what a lean first attempt returned (`out`) and settles the call from it. A first
- * attempt that threw goes to `resume` instead.
+ * Takes what a lean first attempt of `leanCall` returned (`out`) and settles the call from it.
+ * A first attempt that threw goes to `resume` instead. The wrappers do the same inline
+ * (`wrapper.ts`), with closures that hold only what differs per call.
  */
-export function settleFirst<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
-  n: number, a0: unknown, a1: unknown, a2: unknown, recorder: OperationRecorder | undefined, t0: number, out: unknown): Promise<T> {
+function settleFirst<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
+  recorder: OperationRecorder | undefined, t0: number, out: unknown): Promise<T> {
   // `Promise.resolve` returns a native promise as it is, and adopts a thenable or a plain value.
   // It reads a promise's `constructor`, which a hostile promise can make throw: that counts as
   // the attempt's failure, as it would under `await`.
@@ -59,18 +45,17 @@ export function settleFirst<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunctio
   try {
     first = Promise.resolve(out) as Promise<T>;
   } catch (error) {
-    return resume(p, slot, fn, thisArg, argsOf(n, a0, a1, a2, args), recorder, t0, true, error, undefined);
+    return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
   }
-  const onRejected = (error: unknown): Promise<T> =>
-    resume(p, slot, fn, thisArg, argsOf(n, a0, a1, a2, args), recorder, t0, true, error, undefined);
+  const onRejected = (error: unknown): Promise<T> => resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
   // Nothing to do on fulfilment: the caller gets the attempt's value through one derived promise.
   if (!p.timed && p.retryOnResult === undefined) return first.then(undefined, onRejected);
   if (p.retryOnResult === undefined) return first.then((value) => succeeded(p, slot, recorder, t0, value), onRejected);
-  return first.then((value) => judged(p, slot, fn, thisArg, argsOf(n, a0, a1, a2, args), recorder, t0, value), onRejected);
+  return first.then((value) => judged(p, slot, fn, thisArg, args, recorder, t0, value), onRejected);
 }
 
 /** The first attempt fulfilled and `retryOnResult` is set: a success, or a result it rejects. */
-function judged<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
+export function judged<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
   recorder: OperationRecorder | undefined, t0: number, value: T): T | Promise<T> {
   let rejected: boolean;
   try {
@@ -83,7 +68,7 @@ function judged<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: 
 }
 
 /** The first attempt succeeded: record it and tell `onSuccess`. */
-function succeeded<T>(p: Policy<T>, slot: OperationSlot, recorder: OperationRecorder | undefined, t0: number, value: T): T {
+export function succeeded<T>(p: Policy<T>, slot: OperationSlot, recorder: OperationRecorder | undefined, t0: number, value: T): T {
   if (recorder !== undefined) {
     const t1 = p.clock.now();
     recorder.firstAttemptSucceeded(t0, t1 - t0);

@@ -2,33 +2,100 @@
  * The function `withRetry` and `@Retryable` put in place of the user's: it runs a lean first
  * attempt itself, so the user's function is called straight from it (one frame, as from a
  * hand-written `async` wrapper), and passes up to three arguments on one by one (see
- * `lean-call.ts`). Anything else goes to `runCall`.
+ * `argsOf`). Anything else goes to `runCall`.
+ *
+ * The closures a call makes for its attempt's `then` hold only what differs per call (the
+ * slot, `this`, the arguments, and the recorder and start time when something records time);
+ * what is fixed per wrapper (the policy, the function) is reached through the wrapper's own
+ * scope. A closure's context is allocated on every call, so each value it captures is paid for
+ * on the success path. Measured in one run against the previous design, which passed twelve
+ * values on to a helper that made the closures: registry off 2.39x a bare call before, 2.08x
+ * now; registry on 5.58x before, 5.05x now.
  */
 import type { AnyFunction, OperationSlot } from './call.js';
-import { argsOf, settleFirst } from './lean-call.js';
+import { judged, succeeded } from './lean-call.js';
 import { recorderOf, resume } from './loop.js';
 import type { Policy } from './options.js';
+import type { OperationRecorder } from './seams.js';
 import { runCall } from './run-call.js';
+
+/**
+ * The arguments of a call as the full loop keeps them, from the `n` (0 to 3) the wrapper was
+ * given one by one. Up to three are passed that way rather than in an array, which would have
+ * to be built for every call since a retry needs them: kept as separate values they cost
+ * nothing until a retry does.
+ */
+export function argsOf(n: number, a0: unknown, a1: unknown, a2: unknown): readonly unknown[] {
+  switch (n) {
+    case 0: return [];
+    case 1: return [a0];
+    case 2: return [a0, a1];
+    default: return [a0, a1, a2];
+  }
+}
 
 /**
  * Returns the wrapper of `fn`, with `fn`'s `name` and `length`. `slotOf(thisArg)` names the
  * operation of each call (the decorator's depends on the class the method is called on).
  */
 export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) => OperationSlot, fn: AnyFunction): AnyFunction {
-  const wrapped = function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): Promise<unknown> {
+  /** The first attempt failed (threw, rejected, or its promise could not be read): on to the loop. */
+  const failed = (slot: OperationSlot, self: unknown, n: number, a0: unknown, a1: unknown, a2: unknown, recorder: OperationRecorder | undefined,
+    t0: number, error: unknown): Promise<unknown> =>
+    resume(policy, slot, fn, self, argsOf(n, a0, a1, a2), recorder, t0, true, error, undefined);
+  const wrapped = !policy.lean ? function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return runCall(policy, slotOf(this), fn, this, args);
+  } : !policy.timed && policy.retryOnResult === undefined ? function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): Promise<unknown> {
+    // Nothing records time and nothing judges a result: the closure holds the slot, `this` and
+    // the arguments only. (The slot is looked up on every call all the same: the decorator's
+    // lookup settles which class a TC39 static method belongs to.)
     const slot = slotOf(this);
     const n = arguments.length;
     // eslint-disable-next-line prefer-rest-params
-    if (n > 3 || !policy.lean) return runCall(policy, slot, fn, this, n > 3 ? Array.prototype.slice.call(arguments) : argsOf(n, a0, a1, a2, undefined));
+    if (n > 3) return runCall(policy, slot, fn, this, Array.prototype.slice.call(arguments));
+    let out: unknown;
+    try {
+      // The user's function is called from this frame: see the file's comment and lean-call.ts.
+      out = n === 0 ? fn.call(this) : n === 1 ? fn.call(this, a0) : n === 2 ? fn.call(this, a0, a1) : fn.call(this, a0, a1, a2);
+    } catch (error) {
+      return failed(slot, this, n, a0, a1, a2, undefined, 0, error);
+    }
+    let first: Promise<unknown>;
+    try {
+      first = Promise.resolve(out);
+    } catch (error) {
+      return failed(slot, this, n, a0, a1, a2, undefined, 0, error);
+    }
+    const self = this;
+    // Nothing to do on fulfilment: the caller gets the attempt's value through one derived promise.
+    return first.then(undefined, (error: unknown) => failed(slot, self, n, a0, a1, a2, undefined, 0, error));
+  } : function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): Promise<unknown> {
+    const slot = slotOf(this);
+    const n = arguments.length;
+    // eslint-disable-next-line prefer-rest-params
+    if (n > 3) return runCall(policy, slot, fn, this, Array.prototype.slice.call(arguments));
     const recorder = recorderOf(policy, slot);
     const t0 = policy.timed ? policy.clock.now() : 0;
     let out: unknown;
     try {
+      // The same call as above, written out again for the same reason.
       out = n === 0 ? fn.call(this) : n === 1 ? fn.call(this, a0) : n === 2 ? fn.call(this, a0, a1) : fn.call(this, a0, a1, a2);
     } catch (error) {
-      return resume(policy, slot, fn, this, argsOf(n, a0, a1, a2, undefined), recorder, t0, true, error, undefined);
+      return failed(slot, this, n, a0, a1, a2, recorder, t0, error);
     }
-    return settleFirst(policy, slot, fn, this, undefined, n, a0, a1, a2, recorder, t0, out);
+    // `Promise.resolve` returns a native promise as it is and adopts a thenable or a plain
+    // value. It reads a promise's `constructor`, which a hostile promise can make throw: that
+    // counts as the attempt's failure, as it would under `await`.
+    let first: Promise<unknown>;
+    try {
+      first = Promise.resolve(out);
+    } catch (error) {
+      return failed(slot, this, n, a0, a1, a2, recorder, t0, error);
+    }
+    const self = this;
+    const onRejected = (error: unknown): Promise<unknown> => failed(slot, self, n, a0, a1, a2, recorder, t0, error);
+    if (policy.retryOnResult === undefined) return first.then((value) => succeeded(policy, slot, recorder, t0, value), onRejected);
+    return first.then((value) => judged(policy, slot, fn, self, argsOf(n, a0, a1, a2), recorder, t0, value), onRejected);
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });
