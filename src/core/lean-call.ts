@@ -1,7 +1,7 @@
 /**
  * The lean first attempt: options with no signal, deadline, attempt timeout or policy. No
  * `async` frame and no `Call` object: the attempt's own promise gets one `then`, whose
- * rejection handler carries the call over to the full loop (`resume`). The clock is read
+ * rejection handler carries the call over to the lean loop (`lean-loop.ts`). The clock is read
  * twice, and only when something records time.
  *
  * `leanCall` serves `retry()` (`args === undefined`, `fn(ctx)`) and `RetryManager` (an
@@ -13,7 +13,8 @@
 import { Context } from './attempt-context.js';
 import type { AnyFunction, OperationSlot } from './call.js';
 import { callHook } from './hook-errors.js';
-import { recorderOf, resume } from './loop.js';
+import { recorderOf } from './call-end.js';
+import { resume, resumeLater } from './lean-loop.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
 import type { RetryEvent } from './types.js';
@@ -47,7 +48,7 @@ function settleFirst<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, this
   } catch (error) {
     return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
   }
-  const onRejected = (error: unknown): Promise<T> => resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
+  const onRejected = (error: unknown): PromiseLike<T> => resumeLater(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined);
   // Nothing to do on fulfilment: the caller gets the attempt's value through one derived promise.
   if (!p.timed && p.retryOnResult === undefined) return first.then(undefined, onRejected);
   if (p.retryOnResult === undefined) return first.then((value) => succeeded(p, slot, recorder, t0, value), onRejected);
@@ -56,14 +57,14 @@ function settleFirst<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, this
 
 /** The first attempt fulfilled and `retryOnResult` is set: a success, or a result it rejects. */
 export function judged<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined,
-  recorder: OperationRecorder | undefined, t0: number, value: T): T | Promise<T> {
+  recorder: OperationRecorder | undefined, t0: number, value: T): T | PromiseLike<T> {
   let rejected: boolean;
   try {
     rejected = p.retryOnResult!(value);
   } catch (error) {
-    return resume(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined, true);
+    return resumeLater(p, slot, fn, thisArg, args, recorder, t0, true, error, undefined, true);
   }
-  if (rejected) return resume(p, slot, fn, thisArg, args, recorder, t0, false, undefined, value);
+  if (rejected) return resumeLater(p, slot, fn, thisArg, args, recorder, t0, false, undefined, value);
   return succeeded(p, slot, recorder, t0, value);
 }
 

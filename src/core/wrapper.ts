@@ -14,7 +14,8 @@
  */
 import type { AnyFunction, OperationSlot } from './call.js';
 import { judged, succeeded } from './lean-call.js';
-import { recorderOf, resume } from './loop.js';
+import { recorderOf } from './call-end.js';
+import { resumeLater } from './lean-loop.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
 import { runCall } from './run-call.js';
@@ -39,10 +40,14 @@ export function argsOf(n: number, a0: unknown, a1: unknown, a2: unknown): readon
  * operation of each call (the decorator's depends on the class the method is called on).
  */
 export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) => OperationSlot, fn: AnyFunction): AnyFunction {
-  /** The first attempt failed (threw, rejected, or its promise could not be read): on to the loop. */
+  /**
+   * The first attempt failed (threw, rejected, or its promise could not be read): on to the lean
+   * loop, as a thenable for a `then` handler to return (a synchronous failure wraps it in
+   * `Promise.resolve`).
+   */
   const failed = (slot: OperationSlot, self: unknown, n: number, a0: unknown, a1: unknown, a2: unknown, recorder: OperationRecorder | undefined,
-    t0: number, error: unknown): Promise<unknown> =>
-    resume(policy, slot, fn, self, argsOf(n, a0, a1, a2), recorder, t0, true, error, undefined);
+    t0: number, error: unknown): PromiseLike<unknown> =>
+    resumeLater(policy, slot, fn, self, argsOf(n, a0, a1, a2), recorder, t0, true, error, undefined);
   const wrapped = !policy.lean ? function (this: unknown, ...args: unknown[]): Promise<unknown> {
     return runCall(policy, slotOf(this), fn, this, args);
   } : !policy.timed && policy.retryOnResult === undefined ? function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): Promise<unknown> {
@@ -58,13 +63,13 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
       // The user's function is called from this frame: see the file's comment and lean-call.ts.
       out = n === 0 ? fn.call(this) : n === 1 ? fn.call(this, a0) : n === 2 ? fn.call(this, a0, a1) : fn.call(this, a0, a1, a2);
     } catch (error) {
-      return failed(slot, this, n, a0, a1, a2, undefined, 0, error);
+      return Promise.resolve(failed(slot, this, n, a0, a1, a2, undefined, 0, error));
     }
     let first: Promise<unknown>;
     try {
       first = Promise.resolve(out);
     } catch (error) {
-      return failed(slot, this, n, a0, a1, a2, undefined, 0, error);
+      return Promise.resolve(failed(slot, this, n, a0, a1, a2, undefined, 0, error));
     }
     const self = this;
     // Nothing to do on fulfilment: the caller gets the attempt's value through one derived promise.
@@ -81,7 +86,7 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
       // The same call as above, written out again for the same reason.
       out = n === 0 ? fn.call(this) : n === 1 ? fn.call(this, a0) : n === 2 ? fn.call(this, a0, a1) : fn.call(this, a0, a1, a2);
     } catch (error) {
-      return failed(slot, this, n, a0, a1, a2, recorder, t0, error);
+      return Promise.resolve(failed(slot, this, n, a0, a1, a2, recorder, t0, error));
     }
     // `Promise.resolve` returns a native promise as it is and adopts a thenable or a plain
     // value. It reads a promise's `constructor`, which a hostile promise can make throw: that
@@ -90,10 +95,10 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
     try {
       first = Promise.resolve(out);
     } catch (error) {
-      return failed(slot, this, n, a0, a1, a2, recorder, t0, error);
+      return Promise.resolve(failed(slot, this, n, a0, a1, a2, recorder, t0, error));
     }
     const self = this;
-    const onRejected = (error: unknown): Promise<unknown> => failed(slot, self, n, a0, a1, a2, recorder, t0, error);
+    const onRejected = (error: unknown): PromiseLike<unknown> => failed(slot, self, n, a0, a1, a2, recorder, t0, error);
     if (policy.retryOnResult === undefined) return first.then((value) => succeeded(policy, slot, recorder, t0, value), onRejected);
     return first.then((value) => judged(policy, slot, fn, self, argsOf(n, a0, a1, a2), recorder, t0, value), onRejected);
   };
