@@ -1,4 +1,4 @@
-import { brand, hasBrand } from './brand.js';
+import { brand, isBranded } from './brand.js';
 
 /**
  * The error an attempt fails with when it runs past `attemptTimeout`. Transient, so retried.
@@ -23,5 +23,5 @@ export class AttemptTimeoutError extends Error {
 
 /** Whether `value` is an {@link AttemptTimeoutError}. */
 export function isAttemptTimeoutError(value: unknown): value is AttemptTimeoutError {
-  return value instanceof AttemptTimeoutError || hasBrand(value, 'AttemptTimeoutError');
+  return isBranded(value, AttemptTimeoutError, 'AttemptTimeoutError');
 }

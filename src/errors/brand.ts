@@ -11,10 +11,15 @@ export function brand(error: Error, name: string): void {
   Object.defineProperty(error, BRAND, { value: name, enumerable: false, configurable: true });
 }
 
-/** Whether `value` was branded with `name` (or a subclass's brand list contains it). */
-export function hasBrand(value: unknown, name: string): boolean {
+/**
+ * Whether `value` is an instance of `type` (this copy of the library), or was branded with
+ * `name` (or a subclass's brand list contains it) by any copy. Never throws: a revoked `Proxy`,
+ * a throwing `getPrototypeOf` trap or a throwing getter answer `false`.
+ */
+export function isBranded(value: unknown, type: abstract new (...args: never[]) => unknown, name: string): boolean {
   if (typeof value !== 'object' || value === null) return false;
   try {
+    if (value instanceof type) return true;
     const mark = (value as Record<symbol, unknown>)[BRAND];
     return typeof mark === 'string' && (mark === name || mark.split(' ').includes(name));
   } catch {

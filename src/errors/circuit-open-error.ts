@@ -1,4 +1,4 @@
-import { brand, hasBrand } from './brand.js';
+import { brand, isBranded } from './brand.js';
 
 /**
  * The error an attempt fails fast with while its `CircuitBreaker` is open (or half-open with
@@ -20,5 +20,5 @@ export class CircuitOpenError extends Error {
 
 /** Whether `value` is a {@link CircuitOpenError}. */
 export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
-  return value instanceof CircuitOpenError || hasBrand(value, 'CircuitOpenError');
+  return isBranded(value, CircuitOpenError, 'CircuitOpenError');
 }

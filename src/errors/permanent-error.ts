@@ -1,4 +1,4 @@
-import { brand, hasBrand } from './brand.js';
+import { brand, isBranded } from './brand.js';
 
 /**
  * Throw a `PermanentError` to say "retrying cannot help": never treated as transient, even
@@ -17,5 +17,5 @@ export class PermanentError extends Error {
 
 /** Whether `value` is a {@link PermanentError} (also one made by another copy of this library). */
 export function isPermanentError(value: unknown): value is PermanentError {
-  return value instanceof PermanentError || hasBrand(value, 'PermanentError');
+  return isBranded(value, PermanentError, 'PermanentError');
 }

@@ -1,4 +1,4 @@
-import { brand, hasBrand } from './brand.js';
+import { brand, isBranded } from './brand.js';
 import { RetryExhaustedError, type RetryExhaustedDetails } from './retry-exhausted-error.js';
 
 /**
@@ -19,5 +19,5 @@ export class RetryBudgetExhaustedError extends RetryExhaustedError {
 
 /** Whether `value` is a {@link RetryBudgetExhaustedError}. */
 export function isRetryBudgetExhaustedError(value: unknown): value is RetryBudgetExhaustedError {
-  return value instanceof RetryBudgetExhaustedError || hasBrand(value, 'RetryBudgetExhaustedError');
+  return isBranded(value, RetryBudgetExhaustedError, 'RetryBudgetExhaustedError');
 }

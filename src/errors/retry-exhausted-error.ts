@@ -1,5 +1,5 @@
 import type { GiveUpReason, RetryAttempt } from '../core/types.js';
-import { brand, hasBrand } from './brand.js';
+import { brand, isBranded } from './brand.js';
 
 /** The fields of a {@link RetryExhaustedError}. */
 export interface RetryExhaustedDetails {
@@ -31,7 +31,8 @@ export class RetryExhaustedError extends Error {
   readonly errors: readonly unknown[];
   readonly attempts: readonly RetryAttempt[];
   readonly elapsedMs: number;
-  readonly lastResult?: unknown;
+  /** The last attempt's result, present (as an own property) only when the call ended on a result `retryOnResult` rejected. */
+  declare readonly lastResult?: unknown;
   constructor(details: RetryExhaustedDetails, message?: string) {
     super(
       message ??
@@ -50,5 +51,5 @@ export class RetryExhaustedError extends Error {
 
 /** Whether `value` is a {@link RetryExhaustedError} (including a {@link RetryBudgetExhaustedError}). */
 export function isRetryExhaustedError(value: unknown): value is RetryExhaustedError {
-  return value instanceof RetryExhaustedError || hasBrand(value, 'RetryExhaustedError');
+  return isBranded(value, RetryExhaustedError, 'RetryExhaustedError');
 }

@@ -1,4 +1,4 @@
-import { brand, hasBrand } from './brand.js';
+import { brand, isBranded } from './brand.js';
 
 /**
  * What a call rejects with when its `timeout` runs out: an attempt still running at the
@@ -34,5 +34,5 @@ export class RetryTimeoutError extends Error {
 
 /** Whether `value` is a {@link RetryTimeoutError}. */
 export function isRetryTimeoutError(value: unknown): value is RetryTimeoutError {
-  return value instanceof RetryTimeoutError || hasBrand(value, 'RetryTimeoutError');
+  return isBranded(value, RetryTimeoutError, 'RetryTimeoutError');
 }

@@ -1,4 +1,4 @@
-import { brand, hasBrand } from './brand.js';
+import { brand, isBranded } from './brand.js';
 
 /**
  * Throw (or wrap a cause in) a `TransientError` to say "this failure is temporary: retry it",
@@ -17,5 +17,5 @@ export class TransientError extends Error {
 
 /** Whether `value` is a {@link TransientError} (also one made by another copy of this library). */
 export function isTransientErrorInstance(value: unknown): value is TransientError {
-  return value instanceof TransientError || hasBrand(value, 'TransientError');
+  return isBranded(value, TransientError, 'TransientError');
 }

@@ -110,6 +110,9 @@ export class ManualClock implements Clock {
     for (let i = 0; i < maxTimers; i++) {
       if (!(await this.next())) return;
     }
+    // Exactly `maxTimers` fired: a loop that never ends only if another is still pending.
+    await flushMicrotasks();
+    if (this.#pending === 0) return;
     throw new Error(`ManualClock.runAll: still ${this.#pending} timers pending after ${maxTimers}`);
   }
 
