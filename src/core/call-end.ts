@@ -21,6 +21,21 @@ export function recorderOf(p: Policy<unknown>, slot: OperationSlot): OperationRe
   return recorder;
 }
 
+/**
+ * A call's start time, read after `recorderOf` counted the call (0 when nothing records time).
+ * A clock that throws ends the call right there: it leaves the in-flight count as a failure
+ * (`'non-retryable'`, as every internal failure), and the caller rejects with the clock's error.
+ */
+export function startTime(p: Policy<unknown>, recorder: OperationRecorder | undefined): number {
+  if (!p.timed) return 0;
+  try {
+    return p.clock.now();
+  } catch (error) {
+    recorder?.callEnded(0, 0, 'non-retryable', 0);
+    throw error;
+  }
+}
+
 /** Records the end of attempt `c.attempt` and stores its outcome on `c`. */
 export function endAttempt<T>(c: Call<T>, t0: number, isError: boolean, error: unknown, value: T | undefined): void {
   c.failed = true;

@@ -13,7 +13,7 @@
 import { Context } from './attempt-context.js';
 import type { AnyFunction, OperationSlot } from './call.js';
 import { callHook } from './hook-errors.js';
-import { recorderOf } from './call-end.js';
+import { recorderOf, startTime } from './call-end.js';
 import { resume, resumeLater } from './lean-loop.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
@@ -22,7 +22,12 @@ import type { RetryEvent } from './types.js';
 /** Runs a lean call of the `retry()` form (`args === undefined`) or with its arguments in `args`. */
 export function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
   const recorder = recorderOf(p as Policy<unknown>, slot);
-  const t0 = p.timed ? p.clock.now() : 0;
+  let t0: number;
+  try {
+    t0 = startTime(p as Policy<unknown>, recorder);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   let out: unknown;
   try {
     out = args === undefined ? fn(new Context(1, p.maxRetries, undefined)) : fn.apply(thisArg, args as unknown[]);
@@ -68,15 +73,23 @@ export function judged<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, th
   return succeeded(p, slot, recorder, t0, value);
 }
 
-/** The first attempt succeeded: record it and tell `onSuccess`. */
+/**
+ * The first attempt succeeded: record it and tell `onSuccess`, with one clock read for both. A
+ * clock that throws here fails the call, which leaves the in-flight count as such.
+ */
 export function succeeded<T>(p: Policy<T>, slot: OperationSlot, recorder: OperationRecorder | undefined, t0: number, value: T): T {
-  if (recorder !== undefined) {
-    const t1 = p.clock.now();
-    recorder.firstAttemptSucceeded(t0, t1 - t0);
+  if (recorder === undefined && p.onSuccess === undefined) return value;
+  let elapsed: number;
+  try {
+    elapsed = p.clock.now() - t0;
+  } catch (error) {
+    recorder?.callEnded(1, 0, 'non-retryable', 0);
+    throw error;
   }
+  recorder?.firstAttemptSucceeded(t0, elapsed);
   if (p.onSuccess !== undefined) {
     const event: RetryEvent<T> = Object.freeze({
-      operationName: slot.name, attempt: 1, result: value, delay: 0, retriesLeft: p.maxRetries, elapsedMs: p.clock.now() - t0,
+      operationName: slot.name, attempt: 1, result: value, delay: 0, retriesLeft: p.maxRetries, elapsedMs: elapsed,
     });
     callHook(p.onSuccess, event, 'onSuccess', p.onHookError, false);
   }

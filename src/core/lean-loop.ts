@@ -27,6 +27,9 @@ import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
 import type { GiveUpReason, RetryEvent } from './types.js';
 
+/** A settled promise whose `then` schedules a microtask. */
+const settledPromise = Promise.resolve();
+
 /** Marks a thenable whose first attempt was recorded without trouble. */
 const NONE = Symbol('none');
 
@@ -127,10 +130,12 @@ function decided<T>(c: Call<T>, next: number | GiveUpReason): void {
 
 /** Waits `next` ms (or one microtask), then runs the next attempt. */
 function wait<T>(c: Call<T>, next: number): void {
-  // Nothing reads the last error once the decision and onRetry are done (the next attempt
-  // replaces it), so a call waiting in its delay does not keep it alive (an error's captured
-  // stack is about half a kilobyte). The delay is stored now, counted once waited.
+  // Nothing reads the last error or rejected result once the decision and onRetry are done (the
+  // next attempt replaces them), so a call waiting in its delay does not keep them alive (an
+  // error's captured stack is about half a kilobyte). The delay is stored now, counted once
+  // waited.
   c.error = undefined;
+  c.value = undefined;
   c.delay = next;
   const run = (): void => {
     try {
@@ -156,7 +161,9 @@ function wait<T>(c: Call<T>, next: number): void {
   };
   try {
     const clock = c.p.clock;
-    if (next <= 0) queueMicrotask(run);
+    // A zero delay waits one microtask, through a promise: Node's `queueMicrotask` makes an
+    // async resource and a bound function for every task.
+    if (next <= 0) void settledPromise.then(run);
     // The built-in clock's sleep is a timer and a promise; the timer alone will do (the global
     // `setTimeout`, looked up now as the clock does, so fake timers take effect). It spares the
     // promise, the promise `then` makes, its reaction and a rejection handler: about 200 bytes

@@ -13,7 +13,7 @@ import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
 import { Context } from './attempt-context.js';
 import { Call, type AnyFunction, type OperationSlot } from './call.js';
-import { close, endAttempt, fulfilled, giveUp, recorderOf, record, succeed } from './call-end.js';
+import { close, endAttempt, fulfilled, giveUp, recorderOf, record, startTime, succeed } from './call-end.js';
 import { isThrottlingError } from './classify.js';
 import { classify, decide, decideAfterRetryIf } from './decide.js';
 import { outcome } from './failure.js';
@@ -28,7 +28,11 @@ const noop = (): void => undefined;
 export function fullCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
   const c = new Call(p, slot, fn, thisArg, args);
   c.recorder = recorderOf(p as Policy<unknown>, slot);
-  if (p.timed) c.start = p.clock.now();
+  try {
+    c.start = startTime(p as Policy<unknown>, c.recorder);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return loop(c);
 }
 

@@ -14,7 +14,7 @@
  */
 import type { AnyFunction, OperationSlot } from './call.js';
 import { judged, succeeded } from './lean-call.js';
-import { recorderOf } from './call-end.js';
+import { recorderOf, startTime } from './call-end.js';
 import { resumeLater } from './lean-loop.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
@@ -80,7 +80,12 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
     // eslint-disable-next-line prefer-rest-params
     if (n > 3) return runCall(policy, slot, fn, this, Array.prototype.slice.call(arguments));
     const recorder = recorderOf(policy, slot);
-    const t0 = policy.timed ? policy.clock.now() : 0;
+    let t0: number;
+    try {
+      t0 = startTime(policy, recorder);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let out: unknown;
     try {
       // The same call as above, written out again for the same reason.
