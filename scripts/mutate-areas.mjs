@@ -6,6 +6,7 @@
 //   node scripts/mutate-areas.mjs --all                   # every area
 //   node scripts/mutate-areas.mjs --score                 # the score per area and in total, and
 //                                                         # each area's survivors (<area>.survivors.txt)
+//   node scripts/mutate-areas.mjs --doc                   # the same, and docs/mutation-survivors.md
 //
 // Differences from `npm run mutate` (stryker.config.json), all for speed only: Jest runs just
 // the test files that import the mutated file (`enableFindRelatedTests`; a test that does not
@@ -13,7 +14,7 @@
 // AREAS), which makes its score a lower bound; and a mutant is declared timed out after 5 s
 // plus the usual factor of its tests' time, instead of 20 s.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -29,11 +30,15 @@ import { join } from 'node:path';
 export const AREAS = {
   'core-leaf': { mutate: ['backoff', 'classify', 'retry-after', 'safe', 'validate', 'match', 'error-summary', 'hook-errors', 'clock', 'options']
     .map((f) => `src/core/${f}.ts`) },
-  'core-loop': { mutate: ['loop', 'lean-call', 'wrapper', 'run-call', 'decide', 'failure', 'call', 'race-abort', 'attempt-context', 'seams', 'types']
-    .map((f) => `src/core/${f}.ts`) },
+  'core-loop': {
+    mutate: ['loop', 'lean-loop', 'call-end', 'lean-call', 'wrapper', 'run-call', 'decide', 'failure', 'call', 'race-abort', 'attempt-context', 'seams', 'types']
+      .map((f) => `src/core/${f}.ts`),
+    tests: ['core/**/*.test.ts', 'hardening/mutation-core-*.test.ts', 'hardening/hostile-input.test.ts', 'hardening/leaks.test.ts',
+      'policies/**/*.test.ts', 'api/**/*.test.ts', 'decorators/retryable.test.ts'],
+  },
   api: {
     mutate: ['src/api/**/*.ts'],
-    tests: ['api/**/*.test.ts', 'decorators/**/*.test.ts', 'core/wrapper.test.ts', 'core/retry-hooks.test.ts', 'hardening/hostile-input.test.ts', 'hardening/leaks.test.ts'],
+    tests: ['api/**/*.test.ts', 'decorators/retryable*.test.ts', 'core/wrapper.test.ts', 'core/retry-hooks.test.ts'],
   },
   registry: {
     mutate: ['src/registry/**/*.ts'],
@@ -42,10 +47,13 @@ export const AREAS = {
   },
   policies: {
     mutate: ['src/policies/**/*.ts', '!src/policies/index.ts'],
-    tests: ['policies/**/*.test.ts', 'hardening/mutation-policies.test.ts', 'hardening/hostile-input.test.ts', 'hardening/leaks.test.ts',
-      'core/retry-time.test.ts', 'core/retry-decisions.test.ts'],
+    tests: ['policies/**/*.test.ts', 'hardening/mutation-policies.test.ts', 'core/retry-time.test.ts', 'core/retry-decisions.test.ts'],
   },
-  'errors-testing': { mutate: ['src/errors/**/*.ts', 'src/testing/**/*.ts'] },
+  'errors-testing': {
+    mutate: ['src/errors/**/*.ts', 'src/testing/**/*.ts'],
+    tests: ['errors/**/*.test.ts', 'hardening/mutation-errors-testing.test.ts', 'hardening/hostile-input.test.ts', 'core/retry-time.test.ts',
+      'core/retry-decisions.test.ts', 'core/retry-hooks.test.ts', 'policies/circuit-breaker.test.ts'],
+  },
 };
 
 const root = new URL('..', import.meta.url).pathname;
@@ -73,22 +81,97 @@ function score(report) {
   return { detected, undetected, invalid, survivors };
 }
 
-function printScores() {
-  let total = { detected: 0, undetected: 0, invalid: 0 };
+/** `file:line Mutator -> "replacement"`: a survivor as listed (`<area>.survivors.txt`). */
+const keyOf = (line) => line.replace(/ \((Survived|NoCoverage)\)$/, '');
+
+/**
+ * A key compared loosely: verdicts quote the replacement in more than one way, and the
+ * survivors list cuts long ones at 80 characters. Quotes and backslashes are dropped and the
+ * replacement cut at 60 characters; mutants that then share a key keep their order.
+ */
+function norm(key) {
+  const m = /^(\S+:\d+ \w+)(?: -> (.*))?$/.exec(key);
+  if (m === null || m[2] === undefined) return key;
+  return `${m[1]} -> ${m[2].replace(/["\\]/g, '').slice(0, 60)}`;
+}
+
+/**
+ * The verdicts written for an area's survivors (`<area>.verdicts.txt` and `<area>-*.verdicts.txt`
+ * in the reports folder, one `<key>: KILLED (verified)` / `: EQUIVALENT: why` /
+ * `: NOT WORTH A TEST: why` line per survivor), by key.
+ */
+function verdictsOf(area) {
+  const verdicts = new Map();
+  for (const name of readdirSync(outDir)) {
+    if (name !== `${area}.verdicts.txt` && !(name.startsWith(`${area}-`) && name.endsWith('.verdicts.txt'))) continue;
+    for (const line of readFileSync(join(outDir, name), 'utf8').split('\n')) {
+      const m = /^(.*?): (KILLED|EQUIVALENT|NOT WORTH A TEST)(.*)$/.exec(line);
+      // Several mutants can share a key (same line, mutator and replacement, other columns):
+      // their verdicts are kept in order, as they were written for the survivors list.
+      if (m !== null) {
+        const key = norm(m[1]);
+        if (!verdicts.has(key)) verdicts.set(key, []);
+        verdicts.get(key).push({ kind: m[2], why: m[3].replace(/^:\s*/, '').trim() });
+      }
+    }
+  }
+  return verdicts;
+}
+
+/** Scores every measured area, with and without the kills verified since its run. */
+function printScores(writeDoc = false) {
+  let total = { detected: 0, undetected: 0, invalid: 0, killed: 0 };
+  const doc = [];
   for (const area of Object.keys(AREAS)) {
     const file = join(outDir, `${area}.json`);
     if (!existsSync(file)) {
       console.log(`${area.padEnd(16)} not measured`);
+      doc.push(`## ${area}`, '', 'Not measured.', '');
       continue;
     }
     const s = score(JSON.parse(readFileSync(file, 'utf8')));
     writeFileSync(join(outDir, `${area}.survivors.txt`), s.survivors.join('\n') + '\n');
-    total = { detected: total.detected + s.detected, undetected: total.undetected + s.undetected, invalid: total.invalid + s.invalid };
-    const pct = (100 * s.detected) / (s.detected + s.undetected);
-    console.log(`${area.padEnd(16)} ${pct.toFixed(1).padStart(5)}%  detected ${s.detected}, survived or uncovered ${s.undetected}, invalid ${s.invalid}`);
+    const verdicts = verdictsOf(area);
+    const judged = { KILLED: 0, EQUIVALENT: 0, 'NOT WORTH A TEST': 0, none: 0 };
+    const kept = [];
+    for (const survivor of s.survivors) {
+      const v = verdicts.get(norm(keyOf(survivor)))?.shift();
+      judged[v?.kind ?? 'none']++;
+      if (v?.kind !== 'KILLED') kept.push(`- \`${keyOf(survivor)}\`: ${v === undefined ? 'NOT YET JUDGED' : `${v.kind}: ${v.why}`}`);
+    }
+    total = { detected: total.detected + s.detected, undetected: total.undetected + s.undetected, invalid: total.invalid + s.invalid, killed: total.killed + judged.KILLED };
+    const valid = s.detected + s.undetected;
+    const pct = (100 * s.detected) / valid;
+    const after = (100 * (s.detected + judged.KILLED)) / valid;
+    const at = existsSync(join(outDir, `${area}.commit`)) ? readFileSync(join(outDir, `${area}.commit`), 'utf8').trim() : 'unknown';
+    console.log(`${area.padEnd(16)} ${pct.toFixed(1).padStart(5)}%  detected ${s.detected}, survived or uncovered ${s.undetected}, invalid ${s.invalid}; ` +
+      `with ${judged.KILLED} verified kills ${after.toFixed(1)}% (equivalent ${judged.EQUIVALENT}, not worth ${judged['NOT WORTH A TEST']}, not judged ${judged.none}); at ${at}`);
+    doc.push(`## ${area}`, '',
+      `Measured at ${at}: ${valid} valid mutants, ${s.detected} detected (${pct.toFixed(1)}%). Of the ${s.undetected} left, ` +
+      `${judged.KILLED} are killed by tests written since (verified), ${judged.EQUIVALENT} are equivalent, ` +
+      `${judged['NOT WORTH A TEST']} are not worth a test${judged.none > 0 ? `, ${judged.none} are not judged yet` : ''}: ` +
+      `${after.toFixed(1)}% with the verified kills.`, '', ...kept, '');
   }
-  const pct = (100 * total.detected) / (total.detected + total.undetected);
-  console.log(`${'measured areas'.padEnd(16)} ${pct.toFixed(1).padStart(5)}%  detected ${total.detected}, survived or uncovered ${total.undetected}, invalid ${total.invalid}`);
+  const valid = total.detected + total.undetected;
+  const pct = (100 * total.detected) / valid;
+  const after = (100 * (total.detected + total.killed)) / valid;
+  console.log(`${'measured areas'.padEnd(16)} ${pct.toFixed(1).padStart(5)}%  detected ${total.detected} of ${valid}; with ${total.killed} verified kills ${after.toFixed(1)}%`);
+  if (!writeDoc) return;
+  writeFileSync(join(root, 'docs/mutation-survivors.md'), [
+    '# Mutation survivors',
+    '',
+    'What became of every mutant Stryker left undetected in `src/`, area by area (`npm run mutate:areas`;',
+    'this file is written by `npm run mutate:areas -- --doc` from the reports and the verdicts in `reports/mutation/areas/`).',
+    'A survivor is killed by a test written for it, or listed here with the reason it is equivalent or not worth a test.',
+    '',
+    'A kill counts only if `scripts/verify-kills.mjs` saw it: the mutant is written into a private copy of the project and',
+    'the new tests are run transpile-only, as Stryker runs them, so a type error does not count; an assertion must fail.',
+    '',
+    `All measured areas: ${valid} valid mutants, ${total.detected} detected by Stryker (${pct.toFixed(1)}%), ` +
+      `${total.detected + total.killed} with the verified kills (${after.toFixed(1)}%).`,
+    '',
+    ...doc,
+  ].join('\n'));
 }
 
 function run(area) {
@@ -107,15 +190,20 @@ function run(area) {
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   console.log(`${new Date().toISOString()} ${area}: stryker run (log: reports/mutation/areas/${area}.log)`);
   const log = join(outDir, `${area}.log`);
+  // The commit measured (with "+changes" when the working tree differed from it).
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).stdout.trim() !== '';
+  const commit = `${head}${dirty ? '+changes' : ''}`;
   const tests = AREAS[area].tests;
   const env = tests === undefined ? process.env : { ...process.env, MUTATE_TESTS: JSON.stringify(tests) };
   const result = spawnSync('sh', ['-c', `npx stryker run "${configFile}" > "${log}" 2>&1`], { cwd: root, stdio: 'inherit', env });
   console.log(`${new Date().toISOString()} ${area}: exit ${result.status}`);
+  if (result.status === 0) writeFileSync(join(outDir, `${area}.commit`), `${commit}\n`);
 }
 
 const args = process.argv.slice(2);
-if (args.includes('--score')) {
-  printScores();
+if (args.includes('--score') || args.includes('--doc')) {
+  printScores(args.includes('--doc'));
 } else {
   const areas = args.includes('--all') ? Object.keys(AREAS) : args;
   for (const area of areas) {
