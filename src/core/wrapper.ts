@@ -71,9 +71,23 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
     } catch (error) {
       return Promise.resolve(failed(slot, this, n, a0, a1, a2, undefined, 0, error));
     }
-    const self = this;
     // Nothing to do on fulfilment: the caller gets the attempt's value through one derived promise.
-    return first.then(undefined, (error: unknown) => failed(slot, self, n, a0, a1, a2, undefined, 0, error));
+    // The rejection handler captures copies made in a block per arity, so its context holds only
+    // what a retry of this call needs (one argument: three values, not six); values captured at
+    // the function's level would all go into one context, whatever the arity (same-run A/B:
+    // 2.05x -> 1.99x a bare call).
+    if (n === 1) {
+      const s = slot, self = this, b0 = a0;
+      return first.then(undefined, (error: unknown) => failed(s, self, 1, b0, undefined, undefined, undefined, 0, error));
+    }
+    if (n === 0) {
+      const s = slot, self = this;
+      return first.then(undefined, (error: unknown) => failed(s, self, 0, undefined, undefined, undefined, undefined, 0, error));
+    }
+    {
+      const s = slot, self = this, m = n, b0 = a0, b1 = a1, b2 = a2;
+      return first.then(undefined, (error: unknown) => failed(s, self, m, b0, b1, b2, undefined, 0, error));
+    }
   } : function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): Promise<unknown> {
     const slot = slotOf(this);
     const n = arguments.length;
