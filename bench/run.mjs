@@ -64,6 +64,13 @@ if (only.has('a')) {
     // registry on is reported against them too.
     fasterThanEveryPeer: { fastestPeer: fastestPeer.name, peerRatio: fastestPeer.ratio, holds: off.ratio < fastestPeer.ratio, registryOnHolds: on.ratio < fastestPeer.ratio },
     registryOn: { ratio: on.ratio, target: 3.3, holds: on.ratio <= 3.3 },
+    // What the two clock reads cost on their own here, around the least a retrying wrapper
+    // does (a then) and around an async wrapper; the issue puts 3.3x "within a few percent" of it.
+    clockFloor: {
+      thenWrapper: get('then wrapper + 2 clock reads').ratio,
+      asyncWrapper: get('async wrapper + 2 clock reads').ratio,
+      registryOnVsThenFloor: on.nsPerCall / get('then wrapper + 2 clock reads').nsPerCall,
+    },
   };
   const dec = get('maestro @Retryable method, registry off');
   if (dec) summary.targets.a.retryableVsPlainMethod = { ratio: dec.nsPerCall / get('plain method').nsPerCall };
@@ -113,9 +120,10 @@ if (only.has('c')) {
     ['heap per call', (r) => `${(r.heapPerCallBytes / 1024).toFixed(2)} KB`], ['heap vs loop', (r) => fmtRatio(r.heapRatio)],
   ]);
   const on = rows.find((r) => r.name === 'maestro withRetry, registry on');
+  const off = rows.find((r) => r.name === 'maestro withRetry, registry off');
   summary.targets.c = {
-    wall: { ratio: on.wallRatio, target: 1.2, holds: on.wallRatio <= 1.2 },
-    heapPerCall: { ratio: on.heapRatio, target: 1.3, holds: on.heapRatio <= 1.3 },
+    wall: { ratio: on.wallRatio, target: 1.2, holds: on.wallRatio <= 1.2, registryOff: off.wallRatio },
+    heapPerCall: { ratio: on.heapRatio, target: 1.3, holds: on.heapRatio <= 1.3, registryOff: off.heapRatio },
   };
 }
 

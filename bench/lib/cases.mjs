@@ -64,6 +64,19 @@ export function successCases() {
       const t = target();
       return async (x) => { const t0 = now(); const v = await t(x); if (now() - t0 < 0) throw new Error('clock'); return v; };
     }],
+    // The least a wrapper that can retry must do without an `async` frame: one `then` whose
+    // rejection handler keeps the call's argument (what maestro-retry's lean path does).
+    ['then wrapper keeping its argument', 'reference', () => {
+      const t = target();
+      return (x) => t(x).then(undefined, (error) => { throw Object.assign(error, { retryWith: x }); });
+    }],
+    ['then wrapper + 2 clock reads', 'reference', () => {
+      const t = target();
+      return (x) => {
+        const t0 = now();
+        return t(x).then((v) => { if (now() - t0 < 0) throw new Error('clock'); return v; }, (error) => { throw Object.assign(error, { retryWith: x, t0 }); });
+      };
+    }],
     ['maestro withRetry, registry off', 'maestro', () => withRetry(target(), { registry: false })],
     ['maestro withRetry, registry on', 'maestro', () => withRetry(target(), { operationName: 'bench.success' })],
     ['plain method', 'reference', () => {
