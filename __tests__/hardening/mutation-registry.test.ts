@@ -1,13 +1,17 @@
 /**
  * Issue 8, item 2: tests written against the mutants of src/registry: the history ring as it
  * grows and wraps, the derived figures, clearing and eviction, and the registry's options and
- * listeners. Driven through the public `retry()` on a `ManualClock`.
+ * listeners. Driven through the public `retry()` on a `ManualClock`. The last block covers the
+ * bounds as calls start, end and are cleared, what listeners hear of a cleared or rejected-result
+ * attempt, which keys a statistics object leaves out, and the memory a history holds (with `gc`).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { retry } from '../../src/api/retry.js';
 import type { GiveUpReason } from '../../src/core/types.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import type { RegistryEvent } from '../../src/registry/types.js';
-import { ManualClock } from '../../src/testing/manual-clock.js';
+import { flushMicrotasks, ManualClock } from '../../src/testing/manual-clock.js';
 import { drive, networkError } from '../helpers/drive.js';
 
 /** Runs one call of `op` that fails `failures` times (transient) and then succeeds, or gives up. */
@@ -225,5 +229,145 @@ describe('RetryRegistry options and listeners', () => {
       { type: 'attempt', attempt: { operationName: 'op', attemptNumber: 1, delay: 0, success: true, timestamp: 0, durationMs: 0 } },
       { type: 'call', operationName: 'op', success: true, attempts: 1, totalDelayMs: 0, elapsedMs: 0 },
     ]);
+  });
+});
+
+describe('RetryRegistry bounds, listeners and the shape of its figures', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+
+  /** A call of `op` whose (single) attempt stays in flight until `release()`. */
+  function pending(registry: RetryRegistry, clock: ManualClock, op: string): { release: () => void; done: Promise<void> } {
+    let release!: () => void;
+    const done = retry(() => new Promise<void>((resolve) => { release = resolve; }), { registry, clock, operationName: op });
+    return { release: () => release(), done };
+  }
+
+  it('refuses options that are not an object', () => {
+    for (const options of [5, 'small', true]) {
+      expect(() => new RetryRegistry(options as never)).toThrow(new TypeError('maestro-retry: RetryRegistry options must be an object'));
+    }
+  });
+
+  it('makes room for a new operation before its first call runs, so the bound holds during that call', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry({ maxOperations: 1 });
+    await call(registry, clock, 'a', 0);
+    let during: ReturnType<RetryRegistry['getStatistics']> | undefined;
+    await drive(clock, retry(async () => {
+      during = registry.getStatistics();
+    }, { registry, clock, operationName: 'b' }));
+    expect(Object.keys(during!.operations)).toEqual(['b']);
+    expect(during).toMatchObject({ totalOperations: 1, evictedOperations: 1, calls: 2, inFlight: 1 });
+  });
+
+  it('still over its bound after clear(op), it trims back to the bound as the remaining calls end', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry({ maxOperations: 1 });
+    const a = pending(registry, clock, 'a');
+    const b = pending(registry, clock, 'b');
+    const c = pending(registry, clock, 'c');
+    await clock.advance(0);
+    expect(registry.getStatistics().totalOperations).toBe(3); // all in flight: none can go
+    registry.clear('a');
+    expect(Object.keys(registry.getStatistics().operations)).toEqual(['b', 'c']);
+    b.release();
+    await b.done;
+    // 'b' has no call in flight any more: it goes, and the registry is back to one operation.
+    expect(Object.keys(registry.getStatistics().operations)).toEqual(['c']);
+    expect(registry.getStatistics()).toMatchObject({ totalOperations: 1, evictedOperations: 1, calls: 2, successes: 1, inFlight: 1 });
+    c.release();
+    a.release();
+    await Promise.all([a.done, c.done]);
+    expect(registry.getStatistics()).toMatchObject({ totalOperations: 1, evictedOperations: 1, calls: 2, successes: 2, inFlight: 0 });
+  });
+
+  it('does not announce a call in flight when its operation was cleared, whether its first or a later attempt ends it', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry();
+    const events: RegistryEvent[] = [];
+    registry.subscribe((e) => events.push(e));
+    // The first attempt is still running when the operation is cleared, and then succeeds.
+    const first = pending(registry, clock, 'x');
+    await clock.advance(0);
+    registry.clear('x');
+    first.release();
+    await first.done;
+    // The first attempt failed (and was announced); the operation is cleared during the delay.
+    let n = 0;
+    const later = retry(async () => {
+      if (n++ === 0) throw networkError('once');
+      return n;
+    }, { registry, clock, operationName: 'y', initialDelay: 10 });
+    await clock.advance(0);
+    expect(events.map((e) => e.type)).toEqual(['attempt']);
+    registry.clear('y');
+    await drive(clock, later);
+    expect(n).toBe(2);
+    expect(events.map((e) => e.type)).toEqual(['attempt']);
+    expect(registry.getStatistics()).toMatchObject({ totalOperations: 0, calls: 0, attempts: 0 });
+  });
+
+  it('announces a result that retryOnResult rejects as a failed attempt, as its history keeps it', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry();
+    const attempts: unknown[] = [];
+    registry.subscribe((e) => {
+      if (e.type === 'attempt') attempts.push(e.attempt);
+    });
+    let n = 0;
+    await drive(clock, retry(async () => ++n, { registry, clock, operationName: 'r', retryOnResult: (v) => v < 2, initialDelay: 10, backoffBase: 1 }));
+    expect(attempts).toEqual([
+      { operationName: 'r', attemptNumber: 1, delay: 0, success: false, timestamp: 0, durationMs: 0 },
+      { operationName: 'r', attemptNumber: 2, delay: 10, success: true, timestamp: 10, durationMs: 0 },
+    ]);
+    expect('error' in (attempts[0] as object)).toBe(false);
+    expect(registry.getHistory('r').r).toEqual(attempts);
+  });
+
+  it('leaves lastError out of an operation that never failed, and lastCallAt out until a first attempt ended', async () => {
+    const clock = new ManualClock(1_000);
+    const registry = new RetryRegistry();
+    let during: object | undefined;
+    await drive(clock, retry(async () => {
+      during = registry.getStatistics('op').operations.op;
+    }, { registry, clock, operationName: 'op' }));
+    expect(during).toMatchObject({ operationName: 'op', calls: 1, inFlight: 1 });
+    expect('lastCallAt' in during!).toBe(false);
+    expect('lastError' in during!).toBe(false);
+    const after = registry.getStatistics('op').operations.op!;
+    expect(after.lastCallAt).toBe(1_000);
+    expect('lastError' in after).toBe(false);
+  });
+
+  it('with maxHistoryPerOperation 0 holds on to no past attempt, not even its error; lastError keeps the latest', async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry({ maxHistoryPerOperation: 0 });
+    const errors: Array<WeakRef<object>> = [];
+    registry.subscribe((e) => {
+      if (e.type === 'attempt' && e.attempt.error !== undefined) errors.push(new WeakRef(e.attempt.error));
+    });
+    await call(registry, clock, 'op', 3); // three failures, then a success
+    expect(errors).toHaveLength(3);
+    for (let i = 0; i < 3 && errors.slice(0, 2).some((ref) => ref.deref() !== undefined); i++) {
+      await flushMicrotasks();
+      gc();
+    }
+    expect(errors.map((ref) => ref.deref() === undefined)).toEqual([true, true, false]);
+    expect(registry.getStatistics('op').operations.op!.lastError).toBe(errors[2]!.deref());
+    expect(registry.getHistory('op')).toEqual({ op: [] });
+  });
+
+  it("grows an operation's history with the attempts it holds, not towards maxHistoryPerOperation", async () => {
+    const clock = new ManualClock();
+    const registry = new RetryRegistry({ maxHistoryPerOperation: 10_000_000 });
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    await call(registry, clock, 'op', 14, 14); // 15 attempts
+    gc();
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(registry.getHistory('op').op!.map((a) => a.attemptNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    // 16 slots of (4 x 8 + 1) bytes hold 15 attempts; doubling at every attempt would hold 8 x 2^15.
+    expect(grown).toBeLessThan(1_000_000);
   });
 });
