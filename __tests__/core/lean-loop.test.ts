@@ -842,3 +842,16 @@ describe('lean loop: retryOnResult', () => {
     expect(n).toBe(1);
   });
 });
+
+describe('a RetryExhaustedError from rejected results carries real times', () => {
+  test('with retryOnResult alone (no registry, hooks or wrapError): elapsedMs and every attempt timed', async () => {
+    const clock = new ManualClock(5000);
+    const out = await drive(clock, retry(async () => { await clock.sleep(7); return 'bad'; },
+      { clock, registry: false, maxRetries: 1, initialDelay: 10, jitter: 'none', retryOnResult: () => true }));
+    expect(out.ok).toBe(false);
+    const error = out.ok ? undefined : out.error;
+    if (!isRetryExhaustedError(error)) throw new Error('expected a RetryExhaustedError');
+    expect(error.elapsedMs).toBe(24);
+    expect(error.attempts.map((a) => [a.timestamp, a.durationMs])).toEqual([[5000, 7], [5017, 7]]);
+  });
+});

@@ -199,8 +199,10 @@ export function normalizeOptions<T>(options: RetryOptions<T> | undefined): Polic
     wrapError,
     clock,
     lean,
+    // Whatever reports a time: the registry, the hooks' events, retryIf's info, the deadline, and
+    // a RetryExhaustedError (its elapsedMs and attempt log), which wrapError or retryOnResult make.
     timed: registry !== undefined || onRetry !== undefined || onSuccess !== undefined || onGiveUp !== undefined ||
-      retryIf !== undefined || wrapError || timeout !== undefined,
+      retryIf !== undefined || wrapError || o.retryOnResult !== undefined || timeout !== undefined,
   };
 }
 
