@@ -3,7 +3,9 @@
  * src/policies: boundaries (`>=` vs `>`), snapshot fields nobody read, guards that only matter
  * on misuse, and the fallbacks of the option validators.
  */
+import { AdaptiveRateLimiter } from '../../src/policies/adaptive-rate-limiter.js';
 import { CircuitBreaker, type CircuitStateChange } from '../../src/policies/circuit-breaker.js';
+import { cubicRate } from '../../src/policies/cubic.js';
 import { Listeners } from '../../src/policies/listeners.js';
 import { RetryBudget } from '../../src/policies/retry-budget.js';
 import { RollingWindow } from '../../src/policies/rolling-window.js';
@@ -419,5 +421,231 @@ describe('Listeners: reporting', () => {
     off();
     expect(l.size).toBe(0);
     expect(() => l.add(5 as never)).toThrow(new TypeError('maestro-retry: Thing onEvent listener must be a function, got number'));
+  });
+});
+
+/** A clock that moves only when `t` is set (the limiter only reads `now()`). */
+function fakeClock(t = 0): { t: number; now(): number; sleep(): Promise<void> } {
+  const clock = { t, now: () => clock.t, sleep: () => Promise.resolve() };
+  return clock;
+}
+
+/**
+ * A limiter enabled at 10 attempts/s, its bucket empty: the throttle at t = 0 is the first
+ * result, counted over a tenth of the 500 ms interval (20/s measured), and beta 0.5 halves it.
+ * The k-th caller told to wait then is told k * 100 ms.
+ */
+function limiterAt10(clock: ReturnType<typeof fakeClock>, options: { scaleConstant?: number } = {}): AdaptiveRateLimiter {
+  const l = new AdaptiveRateLimiter({ beta: 0.5, clock, ...options });
+  l.onResult(true);
+  expect(l.stats).toMatchObject({ enabled: true, fillRate: 10, maxCapacity: 10, tokens: 0, lastMaxRate: 20 });
+  return l;
+}
+
+describe('AdaptiveRateLimiter: the callers it has told to wait', () => {
+  it('counts a caller told to wait until it comes back, or one measurement interval after its wait ran out', () => {
+    expect(new AdaptiveRateLimiter({ clock: fakeClock() }).stats.waiting).toBe(0);
+    const clock = fakeClock();
+    const l = limiterAt10(clock);
+    expect([l.acquire(), l.acquire(), l.acquire()]).toEqual([100, 200, 300]);
+    expect(l.stats.waiting).toBe(3);
+    clock.t = 250; // the first two are due, the third is not
+    expect(l.stats.waiting).toBe(3);
+    expect(l.acquire()).toBe(0); // the first, back: 2.5 tokens have accrued
+    expect(l.stats.waiting).toBe(2);
+    clock.t = 700; // the second has been due for exactly one interval: still expected back
+    expect(l.stats.waiting).toBe(2);
+    clock.t = 701; // more than an interval: forgotten
+    expect(l.stats.waiting).toBe(1);
+    clock.t = 801; // the third too
+    expect(l.stats.waiting).toBe(0);
+  });
+
+  it('waiters back on time each take their token and stop being counted, while new ones queue behind them', () => {
+    const clock = fakeClock();
+    const l = limiterAt10(clock);
+    expect([l.acquire(), l.acquire(), l.acquire(), l.acquire()]).toEqual([100, 200, 300, 400]);
+    clock.t = 200;
+    expect([l.acquire(), l.acquire()]).toEqual([0, 0]); // the first two, back: 2 tokens
+    expect([l.acquire(), l.acquire()]).toEqual([300, 400]); // two new callers: after the 4th, 100 ms apart
+    expect(l.stats.waiting).toBe(4);
+    for (const t of [300, 400, 500, 600]) {
+      clock.t = t;
+      expect(l.acquire()).toBe(0); // the one due now, back: its token is there
+      expect(l.stats.waiting).toBe((600 - t) / 100);
+    }
+  });
+
+  it('a waiter back after a cut takes the token that has accrued, though another is due too; the next one back waits behind everyone', () => {
+    const clock = fakeClock();
+    const l = limiterAt10(clock);
+    expect([l.acquire(), l.acquire(), l.acquire()]).toEqual([100, 200, 300]);
+    clock.t = 50;
+    l.onResult(true); // 2 results over 50 ms: 40/s measured; cut to 0.5 * min(40, 10) = 5/s
+    expect(l.stats).toMatchObject({ fillRate: 5, tokens: 0 });
+    clock.t = 260; // 210 ms at 5/s: 1.05 tokens; the first two are due
+    expect(l.acquire()).toBe(0);
+    // 0.05 left: the second waits behind the third (due at 300), one token (200 ms) after it.
+    expect(l.acquire()).toBeCloseTo(300 + 200 - 260, 9);
+    expect(l.stats.waiting).toBe(2);
+  });
+
+  it('a waiter back at the very time it was told, after a cut, waits just for the rest of its own token', () => {
+    const clock = fakeClock();
+    const l = limiterAt10(clock);
+    expect(l.acquire()).toBe(100);
+    clock.t = 50;
+    l.onResult(true); // cut to 5/s, the bucket emptied
+    clock.t = 100;
+    expect(l.stats.tokens).toBeCloseTo(0.25, 12);
+    expect(l.acquire()).toBeCloseTo(0.75 / 0.005, 9); // 150 ms, nobody ahead of it
+    clock.t = 250;
+    expect(l.acquire()).toBe(0);
+  });
+
+  it('a new caller takes a token only if the next waiter would still find its own at the current rate', () => {
+    const clock = fakeClock();
+    const l = limiterAt10(clock, { scaleConstant: 1e4 }); // K = cbrt(20 * 0.5 / 1e4) = 0.1 s
+    expect([l.acquire(), l.acquire()]).toEqual([100, 200]);
+    clock.t = 50;
+    l.onResult(false); // regrowth: the CUBIC curve 50 ms after the cut (below 2 x 40/s measured)
+    const rate = cubicRate(0.05, 20, 0.5, 1e4);
+    expect(rate).toBeCloseTo(18.75, 9);
+    expect(l.fillRate).toBeCloseTo(rate, 9);
+    clock.t = 100;
+    expect(l.acquire()).toBe(0); // the first waiter: 0.5 + 0.05 s * rate = 1.4375 tokens
+    clock.t = 140; // 1.1875 tokens; the next waiter is due at 200, more than a token (53.3 ms) away
+    expect(l.acquire()).toBe(0);
+    clock.t = 190; // 1.125 tokens; taking one would leave 0.3125 at 200 for the waiter due then
+    expect(l.acquire()).toBeCloseTo(200 + 1000 / rate - 190, 6);
+    clock.t = 200;
+    expect(l.acquire()).toBe(0);
+  });
+
+  it('keeps the count exact across more than a thousand waiters back from their wait', () => {
+    const clock = fakeClock();
+    const l = new AdaptiveRateLimiter({ clock, minFillRate: 10_000, minCapacity: 2_000 });
+    l.onResult(true); // paced at minFillRate: 10 tokens per ms; a bucket of 2 000
+    expect(l.stats).toMatchObject({ fillRate: 10_000, maxCapacity: 2_000 });
+    const n = 1_100;
+    const waits = Array.from({ length: n }, () => l.acquire());
+    expect(Math.max(...waits.map((w, i) => Math.abs(w - (i + 1) / 10)))).toBeLessThan(1e-6); // the k-th: k / 10 ms
+    clock.t = 200; // every wait ran out less than an interval ago; the bucket is full
+    for (let i = 0; i < 1_050; i++) expect(l.acquire()).toBe(0);
+    expect(l.stats.waiting).toBe(n - 1_050);
+    for (let i = 1_050; i < n; i++) expect(l.acquire()).toBe(0);
+    expect(l.stats).toMatchObject({ waiting: 0, tokens: 2_000 - n });
+  });
+});
+
+describe('AdaptiveRateLimiter: the bucket', () => {
+  it('a lower rate shrinks the bucket: the tokens above its new size are dropped', () => {
+    const clock = fakeClock();
+    const l = limiterAt10(clock);
+    clock.t = 60_000; // a full bucket of 10 by now
+    l.onResult(false); // closes the first interval: 2 results over 60 s; the rate is capped at twice that
+    expect(l.measuredTxRate).toBeCloseTo(2 / 60, 12);
+    // rate 1/15 per s: fillRate max(1/15, minFillRate 0.5), bucket max(1/15, minCapacity 1)
+    expect(l.stats).toMatchObject({ fillRate: 0.5, maxCapacity: 1, tokens: 1 });
+    expect(l.acquire()).toBe(0);
+    expect(l.acquire()).toBeCloseTo(2_000, 9); // one token at 0.5/s
+  });
+
+  it('a clock that steps back takes no token away', () => {
+    const clock = fakeClock();
+    const l = limiterAt10(clock);
+    clock.t = 50;
+    expect(l.stats.tokens).toBeCloseTo(0.5, 12);
+    clock.t = -50; // a wall clock set back 100 ms
+    expect(l.stats.tokens).toBeCloseTo(0.5, 12);
+    expect(l.acquire()).toBeCloseTo(50, 9); // the half token still missing, at 10/s
+  });
+
+  it('minCapacity must first be a positive number, and the message names it', () => {
+    expect(() => new AdaptiveRateLimiter({ minCapacity: 0 })).toThrow(
+      new RangeError('maestro-retry: AdaptiveRateLimiter option `minCapacity` must be a positive finite number, got 0'),
+    );
+  });
+});
+
+describe('policies: upper edges, foreign values and subclasses', () => {
+  it('a resetTimeout of Number.MAX_SAFE_INTEGER is accepted and kept as written', () => {
+    expect(nonNegativeNumber('Owner', 'opt', Number.MAX_SAFE_INTEGER, 42)).toBe(Number.MAX_SAFE_INTEGER);
+    const b = new CircuitBreaker({ failureThreshold: 1, resetTimeout: Number.MAX_SAFE_INTEGER, clock: new ManualClock() });
+    fail(b, 1);
+    expect(b.retryAfterMs()).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('instanceof RetryBudget holds for the built-in budgets and subclasses only; a subclass keeps the prototype check', () => {
+    class Mine extends RetryBudget {
+      get available(): number {
+        return 0;
+      }
+      onCall(): void {}
+      tryRetry(): boolean {
+        return false;
+      }
+      onSuccess(): void {}
+    }
+    const ratio = RetryBudget.ratio({ clock: new ManualClock() });
+    const bucket = RetryBudget.tokenBucket();
+    expect([ratio instanceof RetryBudget, bucket instanceof RetryBudget, new Mine() instanceof RetryBudget]).toEqual([true, true, true]);
+    const lookalike = { available: 1, onCall() {}, tryRetry: () => true, onSuccess() {} };
+    expect([lookalike instanceof RetryBudget, ({}) instanceof RetryBudget]).toEqual([false, false]);
+    expect([ratio instanceof Mine, bucket instanceof Mine, new Mine() instanceof Mine]).toEqual([false, false, true]);
+  });
+
+  it('a listener error is reported with console.warn where there is no process at all', () => {
+    const l = new Listeners<number>('Thing onEvent');
+    l.add(() => {
+      throw new Error('boom');
+    });
+    const g = globalThis as { process?: unknown };
+    const original = g.process;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let threw: unknown;
+    let warned: unknown[][] = [];
+    try {
+      g.process = undefined;
+      try {
+        l.emit(1);
+      } catch (error) {
+        threw = error;
+      }
+    } finally {
+      g.process = original;
+      warned = [...warn.mock.calls];
+      warn.mockRestore();
+    }
+    expect(threw).toBeUndefined();
+    expect(warned).toHaveLength(1);
+    expect(warned[0]![0]).toMatch(/^maestro-retry: a Thing onEvent listener threw: Error: boom/);
+  });
+});
+
+describe('RollingWindow: time that moves back, and a window gone by', () => {
+  it('ignores a time before its newest bucket: the counts stay where they are', () => {
+    const w = new RollingWindow(100, 4, 1, 0); // buckets of 25 ms
+    w.advance(125); // bucket 5
+    w.add(0, 1);
+    w.advance(75); // bucket 3: in the past, ignored
+    w.add(0, 2); // still into bucket 5
+    expect([w.at(0, 0), w.total(0)]).toEqual([3, 3]);
+    w.advance(149); // bucket 5 again: nothing drops
+    expect([w.at(0, 0), w.total(0)]).toEqual([3, 3]);
+    w.advance(150); // bucket 6: bucket 5 is one bucket old
+    expect([w.at(1, 0), w.total(0)]).toEqual([3, 3]);
+  });
+
+  it('after exactly a window of silence every total is exactly 0, fractional amounts included', () => {
+    const w = new RollingWindow(100, 4, 2, 0);
+    w.add(0, 0.1);
+    w.advance(25);
+    w.add(0, 0.2);
+    w.add(1, 0.7);
+    expect(w.total(0)).toBeCloseTo(0.3, 15);
+    w.advance(125); // bucket 5: four buckets on, both filled buckets are out
+    expect([w.total(0), w.total(1)]).toEqual([0, 0]);
+    expect([0, 1, 2, 3].map((age) => w.at(age, 0))).toEqual([0, 0, 0, 0]);
   });
 });

@@ -57,7 +57,10 @@ export interface AdaptiveRateLimiterStats {
   /** Tokens in the bucket, between 0 and `maxCapacity`. */
   readonly tokens: number;
   readonly maxCapacity: number;
-  /** Callers told to wait whose wait has not run out yet (an estimate: a caller that gave up is counted until then). */
+  /**
+   * Callers told to wait that have not asked again yet. A caller that never comes back (it gave
+   * up) is counted until one `measurementIntervalMs` after its wait ran out.
+   */
   readonly waiting: number;
 }
 
