@@ -287,3 +287,27 @@ describe('Every entry point reports every attempt', () => {
     expect(getRetryHistory('three')).toEqual({ three: [] });
   });
 });
+
+describe('RetryManager.config is a frozen copy, lists included', () => {
+  class Flaky extends Error {}
+
+  test('changing the caller\'s retryOn array afterwards changes nothing, with or without a context', async () => {
+    const retryOn: Array<new (...args: never[]) => Error> = [];
+    const registry = new RetryRegistry();
+    const clock = new ManualClock();
+    const manager = new RetryManager({ retryOn, registry, clock, maxRetries: 1, initialDelay: 0 });
+    retryOn.push(Flaky);
+    expect(manager.config.retryOn).toEqual([]);
+    expect(Object.isFrozen(manager.config.retryOn)).toBe(true);
+    expect(manager.isTransientError(new Flaky())).toBe(false);
+    for (const context of [undefined, { operationName: 'with-context' }]) {
+      let calls = 0;
+      const failing = async (): Promise<never> => {
+        calls++;
+        throw new Flaky('not listed when the manager was built');
+      };
+      await expect(manager.executeWithRetry(failing, context)).rejects.toBeInstanceOf(Flaky);
+      expect(calls).toBe(1);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { calculateDelay } from '../core/backoff.js';
 import { isTransientError } from '../core/classify.js';
 import { runCall, type AnyFunction } from '../core/run-call.js';
 import { matchesAny } from '../core/match.js';
-import { mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
+import { freezeOptions, mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
 import { RetryRegistry } from '../registry/retry-registry.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
 
@@ -22,13 +22,13 @@ const EMPTY_REGISTRY = new RetryRegistry({ maxOperations: 0, maxHistoryPerOperat
  * manager.getRetryStatistics('db.query');
  */
 export class RetryManager {
-  /** The options this manager was built with (a frozen copy; `undefined` values dropped). */
+  /** The options this manager was built with (a frozen copy, its `retryOn`/`abortOn` lists too; `undefined` values dropped). */
   readonly config: Readonly<RetryOptions>;
   readonly #policy: Policy;
 
   /** Validates `config` now: a bad option throws a `TypeError` or `RangeError`. */
   constructor(config: RetryOptions = {}) {
-    this.config = Object.freeze(mergeOptions(config));
+    this.config = freezeOptions(config);
     this.#policy = normalizeOptions(this.config);
   }
 

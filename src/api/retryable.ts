@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import type { AnyFunction, OperationSlot } from '../core/run-call.js';
 import { makeWrapper } from '../core/wrapper.js';
-import { mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
+import { freezeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
 import type { ErrorClass } from '../core/types.js';
 import { findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
 
@@ -112,14 +112,6 @@ function decorateLegacy(policy: Policy, given: Readonly<RetryOptions>, target: u
   return { ...d, value: wrapped };
 }
 
-function frozenGiven(given: RetryOptions | undefined): Readonly<RetryOptions> {
-  const merged = mergeOptions(given) as Record<string, unknown>;
-  for (const list of ['retryOn', 'abortOn']) {
-    if (Array.isArray(merged[list])) merged[list] = Object.freeze(merged[list].slice());
-  }
-  return Object.freeze(merged as RetryOptions);
-}
-
 /**
  * Makes a method retry on failure. Works under TC39 standard decorators (TypeScript >= 5.0,
  * no flag) and legacy `experimentalDecorators` (with or without `emitDecoratorMetadata`), on
@@ -150,7 +142,7 @@ export function Retryable(first?: RetryOptions | number, retryOn?: readonly Erro
   }
   const given: RetryOptions | undefined = typeof first === 'number' ? { maxRetries: first, retryOn } : first;
   const policy = normalizeOptions(given);
-  const frozen = frozenGiven(given);
+  const frozen = freezeOptions(given);
   function decorator(value: unknown, context: unknown, descriptor?: unknown): unknown {
     if (typeof context === 'object' && context !== null && typeof (context as Tc39Context).kind === 'string') {
       return decorateTc39(policy, frozen, value, context as Tc39Context);

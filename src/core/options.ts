@@ -206,6 +206,19 @@ export function normalizeOptions<T>(options: RetryOptions<T> | undefined): Polic
   };
 }
 
+/**
+ * `mergeOptions(given)`, frozen, with its `retryOn` and `abortOn` lists copied and frozen too:
+ * options kept for later reading (`RetryManager.config`, the decorator's metadata) cannot be
+ * changed through the caller's own arrays.
+ */
+export function freezeOptions<T>(given: RetryOptions<T> | undefined): Readonly<RetryOptions<T>> {
+  const merged = mergeOptions(given) as Record<string, unknown>;
+  for (const list of ['retryOn', 'abortOn']) {
+    if (Array.isArray(merged[list])) merged[list] = Object.freeze(merged[list].slice());
+  }
+  return Object.freeze(merged as RetryOptions<T>);
+}
+
 /** Merges option layers (later wins), ignoring `undefined` values so they cannot erase a default. */
 export function mergeOptions<T>(...layers: ReadonlyArray<RetryOptions<T> | undefined>): RetryOptions<T> {
   const merged: Record<string, unknown> = {};
