@@ -118,6 +118,15 @@ function verdictsOf(area) {
   return verdicts;
 }
 
+/** The area's mutated files that changed in src/ since `commit` (what its score may not cover). */
+function changedSince(area, commit) {
+  const base = commit.replace(/\+changes$/, '');
+  if (!/^[0-9a-f]{7,40}$/.test(base)) return [];
+  const out = spawnSync('git', ['diff', '--name-only', base, '--', ...AREAS[area].mutate.map((g) => (g.startsWith('!') ? `:(exclude,glob)${g.slice(1)}` : `:(glob)${g}`))],
+    { cwd: root, encoding: 'utf8' });
+  return out.stdout.split('\n').filter(Boolean);
+}
+
 /** Scores every measured area, with and without the kills verified since its run. */
 function printScores(writeDoc = false) {
   let total = { detected: 0, undetected: 0, invalid: 0, killed: 0 };
@@ -146,11 +155,15 @@ function printScores(writeDoc = false) {
     const at = existsSync(join(outDir, `${area}.commit`)) ? readFileSync(join(outDir, `${area}.commit`), 'utf8').trim() : 'unknown';
     console.log(`${area.padEnd(16)} ${pct.toFixed(1).padStart(5)}%  detected ${s.detected}, survived or uncovered ${s.undetected}, invalid ${s.invalid}; ` +
       `with ${judged.KILLED} verified kills ${after.toFixed(1)}% (equivalent ${judged.EQUIVALENT}, not worth ${judged['NOT WORTH A TEST']}, not judged ${judged.none}); at ${at}`);
+    const are = (n) => `${n} ${n === 1 ? 'is' : 'are'}`;
+    const changed = changedSince(area, at);
     doc.push(`## ${area}`, '',
-      `Measured at ${at}: ${valid} valid mutants, ${s.detected} detected (${pct.toFixed(1)}%). Of the ${s.undetected} left, ` +
-      `${judged.KILLED} are killed by tests written since (verified), ${judged.EQUIVALENT} are equivalent, ` +
-      `${judged['NOT WORTH A TEST']} are not worth a test${judged.none > 0 ? `, ${judged.none} are not judged yet` : ''}: ` +
-      `${after.toFixed(1)}% with the verified kills.`, '', ...kept, '');
+      `Measured at ${at}${AREAS[area].tests === undefined ? ' with every test file that imports the mutated file' : " with the area's own test files"}: ` +
+      `${valid} valid mutants, ${s.detected} detected (${pct.toFixed(1)}%). Of the ${s.undetected} left, ` +
+      `${are(judged.KILLED)} killed by tests written since (verified), ${are(judged.EQUIVALENT)} equivalent, ` +
+      `${are(judged['NOT WORTH A TEST'])} not worth a test${judged.none > 0 ? `, ${are(judged.none)} not judged yet` : ''}: ` +
+      `${after.toFixed(1)}% with the verified kills.` +
+      (changed.length === 0 ? '' : ` Changed since that run: ${changed.map((f) => `\`${f}\``).join(', ')} (see git log).`), '', ...kept, '');
   }
   const valid = total.detected + total.undetected;
   const pct = (100 * total.detected) / valid;
