@@ -8,9 +8,9 @@
  * slot, `this`, the arguments, and the recorder and start time when something records time);
  * what is fixed per wrapper (the policy, the function) is reached through the wrapper's own
  * scope. A closure's context is allocated on every call, so each value it captures is paid for
- * on the success path. Measured in one run against the previous design, which passed twelve
- * values on to a helper that made the closures: registry off 2.39x a bare call before, 2.08x
- * now; registry on 5.58x before, 5.05x now.
+ * on the success path. Against the previous design, which passed twelve values on to a helper
+ * that made the closures, a same-run microbenchmark gave registry off 2.39x a bare call before
+ * and 2.08x after, registry on 5.58x and 5.05x; `npm run bench` (a) now gives 2.22x and 5.42x.
  */
 import type { AnyFunction, OperationSlot } from './call.js';
 import { judged, succeeded } from './lean-call.js';
@@ -21,7 +21,7 @@ import type { OperationRecorder } from './seams.js';
 import { runCall } from './run-call.js';
 
 /**
- * The arguments of a call as the full loop keeps them, from the `n` (0 to 3) the wrapper was
+ * The arguments of a call as the loops keep them, from the `n` (0 to 3) the wrapper was
  * given one by one. Up to three are passed that way rather than in an array, which would have
  * to be built for every call since a retry needs them: kept as separate values they cost
  * nothing until a retry does.
@@ -74,8 +74,8 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
     // Nothing to do on fulfilment: the caller gets the attempt's value through one derived promise.
     // The rejection handler captures copies made in a block per arity, so its context holds only
     // what a retry of this call needs (one argument: three values, not six); values captured at
-    // the function's level would all go into one context, whatever the arity (same-run A/B:
-    // 2.05x -> 1.99x a bare call).
+    // the function's level would all go into one context, whatever the arity (same-run
+    // microbenchmark A/B: 2.05x -> 1.99x a bare call).
     if (n === 1) {
       const s = slot, self = this, b0 = a0;
       return first.then(undefined, (error: unknown) => failed(s, self, 1, b0, undefined, undefined, undefined, 0, error));
