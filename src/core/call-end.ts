@@ -92,6 +92,19 @@ export function fulfilled<T>(c: Call<T>, t0: number, value: T): void {
   record(c, t0, 'success', undefined);
 }
 
+/**
+ * Tells `onRetry` that attempt `c.attempt` failed and the next comes after `next` ms. Returns
+ * the promise to wait for when the hook returned one (it never rejects), else `undefined`.
+ */
+export function tellRetry<T>(c: Call<T>, next: number): Promise<void> | undefined {
+  const p = c.p;
+  const event: RetryEvent<T> = Object.freeze({
+    operationName: c.slot.name, attempt: c.attempt, ...outcome(c), delay: next,
+    retriesLeft: p.maxRetries + 1 - c.attempt, elapsedMs: p.clock.now() - c.start,
+  });
+  return callHook(p.onRetry!, event, 'onRetry', p.onHookError, true);
+}
+
 /** The call succeeded with `c.value`: record it, tell `onSuccess`, and return the value. */
 export function succeed<T>(c: Call<T>): T {
   const p = c.p;

@@ -18,14 +18,12 @@
  */
 import { Context } from './attempt-context.js';
 import { Call, type AnyFunction, type OperationSlot } from './call.js';
-import { close, endAttempt, fulfilled, giveUp, succeed } from './call-end.js';
+import { close, endAttempt, fulfilled, giveUp, succeed, tellRetry } from './call-end.js';
 import { MAX_TIMER_DELAY, systemClock } from './clock.js';
 import { classify, decide, decideAfterRetryIf } from './decide.js';
-import { outcome } from './failure.js';
-import { callHook } from './hook-errors.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
-import type { GiveUpReason, RetryEvent } from './types.js';
+import type { GiveUpReason } from './types.js';
 
 /** A settled promise whose `then` schedules a microtask. */
 const settledPromise = Promise.resolve();
@@ -111,11 +109,7 @@ function decided<T>(c: Call<T>, next: number | GiveUpReason): void {
     if (typeof next === 'string') return giveUp(c, next);
     const p = c.p;
     if (p.onRetry !== undefined) {
-      const event: RetryEvent<T> = Object.freeze({
-        operationName: c.slot.name, attempt: c.attempt, ...outcome(c), delay: next,
-        retriesLeft: p.maxRetries + 1 - c.attempt, elapsedMs: p.clock.now() - c.start,
-      });
-      const pending = callHook(p.onRetry, event, 'onRetry', p.onHookError, true);
+      const pending = tellRetry(c, next);
       if (pending !== undefined) {
         pending.then(() => wait(c, next), (error: unknown) => end(c, false, error));
         return;

@@ -13,14 +13,11 @@ import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
 import { Context } from './attempt-context.js';
 import { Call, type AnyFunction, type OperationSlot } from './call.js';
-import { close, endAttempt, fulfilled, giveUp, recorderOf, record, startTime, succeed } from './call-end.js';
+import { close, endAttempt, fulfilled, giveUp, recorderOf, record, startTime, succeed, tellRetry } from './call-end.js';
 import { isThrottlingError } from './classify.js';
 import { classify, decide, decideAfterRetryIf } from './decide.js';
-import { outcome } from './failure.js';
-import { callHook } from './hook-errors.js';
 import type { Policy } from './options.js';
 import { raceAbort } from './race-abort.js';
-import type { RetryEvent } from './types.js';
 
 const noop = (): void => undefined;
 
@@ -51,11 +48,7 @@ async function loop<T>(c: Call<T>): Promise<T> {
       if (c.stop !== undefined) return giveUp(c, c.stop);
       if (typeof next === 'string') return giveUp(c, next);
       if (p.onRetry !== undefined) {
-        const event: RetryEvent<T> = Object.freeze({
-          operationName: c.slot.name, attempt: c.attempt, ...outcome(c), delay: next,
-          retriesLeft: p.maxRetries + 1 - c.attempt, elapsedMs: p.clock.now() - c.start,
-        });
-        const pending = callHook(p.onRetry, event, 'onRetry', p.onHookError, true);
+        const pending = tellRetry(c, next);
         if (pending !== undefined) await pending;
         if (c.stop !== undefined) return giveUp(c, c.stop);
       }
