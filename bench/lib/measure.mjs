@@ -9,12 +9,15 @@ export const median = (xs) => {
 };
 
 /**
- * A runner of its own per case (compiled from source, so each has its own call site and type
- * feedback: one case's functions never make another's loop megamorphic). `arg` is the
+ * A runner of its own per case, compiled from source so that each has its own call site and
+ * type feedback: one case's functions never make another's loop polymorphic. The source names
+ * the case (`id`), because V8 caches what `new Function` compiles by its source text: runners
+ * of identical text made after the first would share one compiled function and one feedback
+ * vector, so every case but the first would call through a megamorphic site. `arg` is the
  * expression passed to the case's function on each call.
  */
-function makeRunner(arg) {
-  return new AsyncFunction('f', 'n', `
+function makeRunner(arg, id) {
+  return new AsyncFunction('f', 'n', `// runner of case ${JSON.stringify(id)}
     let sink = 0;
     for (let i = 0; i < n; i++) sink += (await f(${arg})) === undefined ? 0 : 1;
     if (sink !== n) throw new Error('a case returned undefined');
@@ -41,7 +44,7 @@ async function timeBatch(runner, f, n) {
  * call and the median of the per-round ratios to the baseline.
  */
 export async function measure(cases, { rounds = 7, batchMs = 60, warmupMs = 150, arg = 'i', log = () => {} } = {}) {
-  const entries = cases.map(([name, group, make]) => ({ name, group, f: make(), runner: makeRunner(arg), n: 1, ns: [] }));
+  const entries = cases.map(([name, group, make]) => ({ name, group, f: make(), runner: makeRunner(arg, name), n: 1, ns: [] }));
   // Warm up (JIT) and calibrate the batch size of each case.
   for (const e of entries) {
     let n = 1;
