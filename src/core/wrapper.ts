@@ -58,16 +58,13 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
     const n = arguments.length;
     // eslint-disable-next-line prefer-rest-params
     if (n > 3) return runCall(policy, slot, fn, this, Array.prototype.slice.call(arguments));
-    let out: unknown;
-    try {
-      // The user's function is called from this frame: see the file's comment and lean-call.ts.
-      out = n === 0 ? fn.call(this) : n === 1 ? fn.call(this, a0) : n === 2 ? fn.call(this, a0, a1) : fn.call(this, a0, a1, a2);
-    } catch (error) {
-      return Promise.resolve(failed(slot, this, n, a0, a1, a2, undefined, 0, error));
-    }
     let first: Promise<unknown>;
     try {
-      first = Promise.resolve(out);
+      // The user's function is called from this frame: see the file's comment and lean-call.ts.
+      // `Promise.resolve` returns a native promise as it is and adopts a thenable or a plain
+      // value. It reads a promise's `constructor`, which a hostile promise can make throw: that
+      // counts as the attempt's failure, as it would under `await`, as does a synchronous throw.
+      first = Promise.resolve(n === 0 ? fn.call(this) : n === 1 ? fn.call(this, a0) : n === 2 ? fn.call(this, a0, a1) : fn.call(this, a0, a1, a2));
     } catch (error) {
       return Promise.resolve(failed(slot, this, n, a0, a1, a2, undefined, 0, error));
     }
@@ -100,26 +97,20 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
     } catch (error) {
       return Promise.reject(error);
     }
-    let out: unknown;
-    try {
-      // The same call as above, written out again for the same reason.
-      out = n === 0 ? fn.call(this) : n === 1 ? fn.call(this, a0) : n === 2 ? fn.call(this, a0, a1) : fn.call(this, a0, a1, a2);
-    } catch (error) {
-      return Promise.resolve(failed(slot, this, n, a0, a1, a2, recorder, t0, error));
-    }
-    // `Promise.resolve` returns a native promise as it is and adopts a thenable or a plain
-    // value. It reads a promise's `constructor`, which a hostile promise can make throw: that
-    // counts as the attempt's failure, as it would under `await`.
     let first: Promise<unknown>;
     try {
-      first = Promise.resolve(out);
+      // The same call as above, written out again for the same reason.
+      first = Promise.resolve(n === 0 ? fn.call(this) : n === 1 ? fn.call(this, a0) : n === 2 ? fn.call(this, a0, a1) : fn.call(this, a0, a1, a2));
     } catch (error) {
       return Promise.resolve(failed(slot, this, n, a0, a1, a2, recorder, t0, error));
     }
     const self = this;
     const onRejected = (error: unknown): PromiseLike<unknown> => failed(slot, self, n, a0, a1, a2, recorder, t0, error);
-    if (policy.retryOnResult === undefined) return first.then((value) => succeeded(policy, slot, recorder, t0, value), onRejected);
-    return first.then((value) => judged(policy, slot, fn, self, argsOf(n, a0, a1, a2), recorder, t0, value), onRejected);
+    // One fulfilment handler for both cases keeps this function small enough for V8 to inline
+    // into its caller (at most 460 bytes of bytecode).
+    return first.then((value) => policy.retryOnResult === undefined
+      ? succeeded(policy, slot, recorder, t0, value)
+      : judged(policy, slot, fn, self, argsOf(n, a0, a1, a2), recorder, t0, value), onRejected);
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });
