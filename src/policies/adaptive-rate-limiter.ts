@@ -225,24 +225,23 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
     const returning = this.#dueHead < this.#due.length;
     if (returning) this.#dueHead++;
     const perMs = this.#fillRate / 1000;
+    // A new caller leaves what the next waiter will need from the bucket as it stands. (No
+    // other waiter is due now: a caller asking while one is due is taken to be that one.)
     let keep = 0;
     if (!returning) {
-      // Leave what the waiters due now, and the next one, need from the bucket as it stands.
-      keep = this.#due.length - this.#dueHead;
       const next = this.#wakes[0];
-      if (next !== undefined) keep += Math.max(0, 1 - (next - now) * perMs);
+      if (next !== undefined) keep = Math.max(0, 1 - (next - now) * perMs);
     }
     if (this.#tokens + EPSILON >= 1 + keep) {
       this.#tokens = Math.max(0, this.#tokens - 1);
       this.#sent++;
       return 0;
     }
-    // Behind everyone waiting: when the tokens for the waiters due now (unless this is one
-    // of them: they ask after it, and will queue behind it in turn) and for itself have
-    // accrued, and one token after the latest time handed out. Appending to the schedule
-    // rather than counting heads leaves no gap in it when the rate changes.
-    const dueAhead = returning ? 0 : this.#due.length - this.#dueHead;
-    let wake = now + Math.max(dueAhead + 1 - this.#tokens, EPSILON) / perMs;
+    // Behind everyone waiting: when the token for itself has accrued, and one token after the
+    // latest time handed out. (Waiters due now ask after it, and queue behind it in turn.)
+    // Appending to the schedule rather than counting heads leaves no gap in it when the rate
+    // changes.
+    let wake = now + Math.max(1 - this.#tokens, EPSILON) / perMs;
     if (this.#lastWake > now) wake = Math.max(wake, this.#lastWake + 1 / perMs);
     this.#lastWake = wake;
     heapPush(this.#wakes, wake);
