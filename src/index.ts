@@ -16,7 +16,7 @@ export type {
 export type { AttemptRecorder, CircuitBreakerLike, Clock, OperationRecorder, RateLimiterLike, RetryBudgetLike } from './core/seams.js';
 export { calculateDelay, type BackoffOptions } from './core/backoff.js';
 export { isAbortError, isThrottlingError, isTimeoutError, isTransientError } from './core/classify.js';
-export { retryAfterMs } from './core/retry-after.js';
+export { retryAfterMs, type NowSource } from './core/retry-after.js';
 export { systemClock } from './core/clock.js';
 
 export { TransientError, isTransientErrorInstance } from './errors/transient-error.js';

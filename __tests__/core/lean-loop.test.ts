@@ -275,8 +275,9 @@ describe('lean loop: an internal failure ends the call, once, never hanging', ()
     const trace: string[] = [];
     const registry = new RetryRegistry();
     const seen: Array<[number, number]> = [];
-    // Reads: 1 retry()'s start, 2 attempt 1's end, 3 the decision, 4 attempt 2's start...
-    const clock = new FaultyClock(manual, trace, 4, boom);
+    // Reads: 1 retry()'s start, 2 attempt 1's end, 3 attempt 2's start... (the decision reads
+    // none: no overall timeout, no Retry-After date)
+    const clock = new FaultyClock(manual, trace, 3, boom);
     const out = await drive(manual, retry((ctx) => { seen.push([ctx.attempt, ctx.retriesLeft]); return Promise.reject(networkError()); },
       { clock, registry, operationName: 'r', initialDelay: 10 }));
     expect(out).toEqual({ ok: false, error: boom, at: 10 });
@@ -339,8 +340,8 @@ describe('lean loop: an internal failure ends the call, once, never hanging', ()
     const manual = new ManualClock();
     const registryError = new Error('the registry broke');
     const registry = new FaultyRegistry('callEnded', () => true, registryError);
-    // Reads: 1 the wrapper's, 2 attempt 1's end, 3 the decision, 4 attempt 2's start (from the delay's timer).
-    const clock = new FaultyClock(manual, [], 4, boom);
+    // Reads: 1 the wrapper's, 2 attempt 1's end, 3 attempt 2's start (from the delay's timer).
+    const clock = new FaultyClock(manual, [], 3, boom);
     let n = 0;
     const out = await drive(manual, withRetry(async () => { n++; throw networkError(); }, { clock, registry, operationName: 'two', initialDelay: 10 })());
     expect(out.ok).toBe(false);
@@ -853,5 +854,43 @@ describe('a RetryExhaustedError from rejected results carries real times', () =>
     if (!isRetryExhaustedError(error)) throw new Error('expected a RetryExhaustedError');
     expect(error.elapsedMs).toBe(24);
     expect(error.attempts.map((a) => [a.timestamp, a.durationMs])).toEqual([[5000, 7], [5017, 7]]);
+  });
+});
+
+describe('lean loop: the clock is read only for what needs the time', () => {
+  // A Retry-After date already past when the call runs (the clock starts after it): a 0 ms hint.
+  const DATE = 'Wed, 21 Oct 2015 07:28:00 GMT';
+  const AFTER_DATE = Date.UTC(2016, 0, 1);
+
+  /** Clock reads of one call whose attempts 1 and 2 fail with `failure()`, attempt 3 fulfils. */
+  async function readsOf(options: RetryOptions<string>, failure: () => unknown = () => networkError()): Promise<number> {
+    const manual = new ManualClock(AFTER_DATE);
+    const clock = new FaultyClock(manual, []);
+    let n = 0;
+    const out = await drive(manual, withRetry(async () => {
+      if (++n < 3) throw failure();
+      return 'ok';
+    }, { clock, initialDelay: 10, jitter: 'none', ...options })());
+    expect(out.ok).toBe(true);
+    return clock.reads;
+  }
+
+  test('registry on: the call\'s start, each attempt\'s end and each retry\'s start; the decision reads none', async () => {
+    expect(await readsOf({ registry: new RetryRegistry(), operationName: 'reads' })).toBe(1 + 3 + 2);
+  });
+
+  test('registry off and no hooks: none at all', async () => {
+    expect(await readsOf({ registry: false })).toBe(0);
+  });
+
+  test('a Retry-After date on the error: one read for each decision that converts it', async () => {
+    const dated = () => Object.assign(networkError(), { headers: { 'retry-after': DATE } });
+    expect(await readsOf({ registry: false }, dated)).toBe(2);
+    expect(await readsOf({ registry: new RetryRegistry(), operationName: 'dated' }, dated)).toBe(1 + 3 + 2 + 2);
+  });
+
+  test('a Retry-After in seconds needs no clock', async () => {
+    const inSeconds = () => Object.assign(networkError(), { headers: { 'retry-after': '0' } });
+    expect(await readsOf({ registry: false }, inSeconds)).toBe(0);
   });
 });

@@ -233,3 +233,25 @@ describe('retry-after properties', () => {
     }));
   });
 });
+
+describe('retryAfterMs: a function for now', () => {
+  const DATE = 'Wed, 21 Oct 2015 07:28:00 GMT';
+  const AT = Date.UTC(2015, 9, 21, 7, 28, 0);
+
+  it('is called only to convert a date, and gives the same answer as its value', () => {
+    const now = jest.fn(() => AT - 5_000);
+    expect(retryAfterMs({ headers: { 'retry-after': DATE } }, now)).toBe(5_000);
+    expect(now).toHaveBeenCalledTimes(1);
+    expect(retryAfterMs({ headers: { 'retry-after': DATE } }, AT - 5_000)).toBe(5_000);
+  });
+
+  it('is not called for seconds, milliseconds, a numeric retryAfter or no hint', () => {
+    const now = jest.fn(() => 0);
+    expect(retryAfterMs({ headers: { 'retry-after': '3' } }, now)).toBe(3_000);
+    expect(retryAfterMs({ headers: { 'retry-after-ms': '250' } }, now)).toBe(250);
+    expect(retryAfterMs({ retryAfter: 40 }, now)).toBe(40);
+    expect(retryAfterMs(new Error('no hint'), now)).toBeUndefined();
+    expect(parseRetryAfter(7, now)).toBe(7_000);
+    expect(now).not.toHaveBeenCalled();
+  });
+});

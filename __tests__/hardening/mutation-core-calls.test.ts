@@ -291,7 +291,9 @@ describe('lean loop: a failure on the way to the next attempt still settles the 
     let broken = false;
     const clock = { now: () => { if (broken) throw boom; return manual.now(); }, sleep: (ms: number, s?: AbortSignal) => manual.sleep(ms, s) };
     const registry = new RetryRegistry();
-    const out = await drive(manual, retry(async () => { throw networkError(); }, {
+    // The decision reads the clock only for an overall timeout or a Retry-After date: a date it is.
+    const dated = Object.assign(networkError(), { headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' } });
+    const out = await drive(manual, retry(async () => { throw dated; }, {
       clock, registry, operationName: 'decide', initialDelay: 10,
       retryIf: () => { broken = true; return true; },
     }));

@@ -60,7 +60,8 @@ export class ErrorHandler {
       return { action: 'fail', reason: 'exhausted', message: `attempt ${attempt} was the last of ${maxRetries + 1}`, category };
     }
     let delay = this.retryManager.calculateDelay(attempt);
-    const hint = retryAfterMs(error, (config.clock ?? systemClock).now());
+    const clock = config.clock ?? systemClock;
+    const hint = retryAfterMs(error, () => clock.now());
     if (hint !== undefined) {
       const maxDelay = config.maxDelay ?? 30_000;
       if (hint > maxDelay) {

@@ -70,17 +70,25 @@ function httpDate(text: string, now: number): number | undefined {
 }
 
 /**
+ * The current time in epoch ms, or a function that reads it. A function is called only when a
+ * `Retry-After` value is a string that is not a number of seconds (it may be a date), so a
+ * caller with a real clock reads it only then.
+ */
+export type NowSource = number | (() => number);
+
+/**
  * Parses a `Retry-After` value: delay-seconds, or an HTTP date (relative to `now`, in epoch
  * ms). A date in the past means 0. Garbage, negative numbers and NaN mean no hint.
  */
-export function parseRetryAfter(value: unknown, now: number): number | undefined {
+export function parseRetryAfter(value: unknown, now: NowSource): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (DELAY_SECONDS.test(text)) return Number(text) * 1000;
-  const at = httpDate(text, now);
+  const t = typeof now === 'number' ? now : now();
+  const at = httpDate(text, t);
   if (at === undefined) return undefined;
-  const ms = at - now;
+  const ms = at - t;
   return ms > 0 ? ms : Number.isNaN(ms) ? undefined : 0;
 }
 
@@ -92,7 +100,7 @@ function parseMs(value: unknown): number | undefined {
   return DELAY_SECONDS.test(text) ? Number(text) : undefined;
 }
 
-function hintOf(source: object, now: number): number | undefined {
+function hintOf(source: object, now: NowSource): number | undefined {
   const ms = safeGet(source, 'retryAfter');
   if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
   for (const headers of [safeGet(source, 'headers'), safeGet(safeGet(source, 'response'), 'headers')]) {
@@ -108,12 +116,14 @@ function hintOf(source: object, now: number): number | undefined {
  * The server's wait hint carried by a failed attempt's error (or by a result `retryOnResult`
  * rejected), in ms: a numeric `retryAfter` (ms), or a `Retry-After` header (seconds or an HTTP
  * date; also `retry-after-ms`) on `headers` or `response.headers`, looked for along the
- * `cause` chain. `undefined` when there is none.
+ * `cause` chain. `undefined` when there is none. `now` converts an HTTP date; pass `Date.now`
+ * itself (not its value) to read the clock only when a date needs it.
  *
  * @example
  * retryAfterMs({ response: { headers: { 'retry-after': '2' } } }, Date.now()); // 2000
+ * retryAfterMs(error, Date.now); // the same, reading the clock only for a date
  */
-export function retryAfterMs(source: unknown, now: number): number | undefined {
+export function retryAfterMs(source: unknown, now: NowSource): number | undefined {
   let link = source;
   for (let depth = 0; depth <= MAX_CAUSE_DEPTH; depth++) {
     if (link === null || typeof link !== 'object') return undefined;
