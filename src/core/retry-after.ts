@@ -103,13 +103,19 @@ function parseMs(value: unknown): number | undefined {
 function hintOf(source: object, now: NowSource): number | undefined {
   const ms = safeGet(source, 'retryAfter');
   if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
-  for (const headers of [safeGet(source, 'headers'), safeGet(safeGet(source, 'response'), 'headers')]) {
-    const preciseMs = parseMs(header(headers, 'retry-after-ms'));
-    if (preciseMs !== undefined) return preciseMs;
-    const hinted = parseRetryAfter(header(headers, 'retry-after'), now);
-    if (hinted !== undefined) return hinted;
-  }
-  return undefined;
+  const own = headersHint(safeGet(source, 'headers'), now);
+  if (own !== undefined) return own;
+  // Most errors have neither `headers` nor `response`: nothing is parsed or allocated for them.
+  const response = safeGet(source, 'response');
+  return response === undefined ? undefined : headersHint(safeGet(response, 'headers'), now);
+}
+
+/** The hint in one set of headers: `retry-after-ms`, else `retry-after`. */
+function headersHint(headers: unknown, now: NowSource): number | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  const preciseMs = parseMs(header(headers, 'retry-after-ms'));
+  if (preciseMs !== undefined) return preciseMs;
+  return parseRetryAfter(header(headers, 'retry-after'), now);
 }
 
 /**
