@@ -6,6 +6,7 @@ import { isRetryBudgetExhaustedError, RetryBudgetExhaustedError } from '../../sr
 import { isRetryExhaustedError, RetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
 import { isRetryTimeoutError, RetryTimeoutError } from '../../src/errors/retry-timeout-error.js';
 import { isTransientErrorInstance, TransientError } from '../../src/errors/transient-error.js';
+import { isBranded, isOrMarked, markOf } from '../../src/errors/brand.js';
 
 const details = { operationName: 'op', errors: [], attempts: [], elapsedMs: 5 };
 const cause = new Error('root');
@@ -56,5 +57,35 @@ describe('error classes', () => {
   test('RetryExhaustedError messages say what happened', () => {
     expect(new RetryExhaustedError({ ...details, reason: 'exhausted', attempts: [{} as never, {} as never] }).message).toBe('op gave up (exhausted) after 2 attempts');
     expect(new AttemptTimeoutError(250, 3).message).toBe('Attempt 3 timed out after 250 ms');
+  });
+});
+
+describe('markOf and isOrMarked: the brand read once for several classes', () => {
+  it('answer as isBranded does, for instances, marked look-alikes, subclasses and plain errors', () => {
+    const own = new PermanentError('x');
+    const foreign = Object.assign(new Error('y'), { [Symbol.for('maestro-retry.error')]: 'PermanentError' });
+    const listed = Object.assign(new Error('z'), { [Symbol.for('maestro-retry.error')]: 'Special TransientError' });
+    const unmarked = Object.create(PermanentError.prototype) as object;
+    const plain = new Error('plain');
+    for (const value of [own, foreign, listed, unmarked, plain]) {
+      const mark = markOf(value);
+      expect(isOrMarked(value, PermanentError, mark, 'PermanentError')).toBe(isBranded(value, PermanentError, 'PermanentError'));
+      expect(isOrMarked(value, TransientError, mark, 'TransientError')).toBe(isBranded(value, TransientError, 'TransientError'));
+    }
+    expect(markOf(plain)).toBeUndefined();
+    expect(markOf(own)).toBe('PermanentError');
+    expect(isOrMarked(listed, TransientError, markOf(listed), 'TransientError')).toBe(true);
+    expect(isOrMarked(listed, TransientError, markOf(listed), 'Transient')).toBe(false);
+    expect(isOrMarked(unmarked, PermanentError, undefined, 'PermanentError')).toBe(true);
+  });
+
+  it('never throw: a revoked Proxy or a throwing getPrototypeOf trap answer undefined and false', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const trap = new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); }, get: () => { throw new Error('get'); } });
+    for (const value of [proxy, trap]) {
+      expect(markOf(value)).toBeUndefined();
+      expect(isOrMarked(value, PermanentError, 'PermanentError', 'PermanentError')).toBe(false);
+    }
   });
 });

@@ -1,6 +1,7 @@
-import { isAttemptTimeoutError } from '../errors/attempt-timeout-error.js';
-import { isPermanentError } from '../errors/permanent-error.js';
-import { isTransientErrorInstance } from '../errors/transient-error.js';
+import { AttemptTimeoutError, isAttemptTimeoutError } from '../errors/attempt-timeout-error.js';
+import { isOrMarked, markOf } from '../errors/brand.js';
+import { isPermanentError, PermanentError } from '../errors/permanent-error.js';
+import { TransientError } from '../errors/transient-error.js';
 import { isErrorLike, safeGet } from './safe.js';
 
 /** How many `cause` links are followed below the error itself. */
@@ -69,11 +70,14 @@ function messageOf(link: object): string {
 }
 
 function judgeTransient(link: object): Verdict {
-  if (isPermanentError(link)) return false;
-  if (isTransientErrorInstance(link)) return true;
+  // The brand is read once for the three classes asked about (each read of a symbol key an
+  // error does not have walks its prototype chain through a megamorphic lookup).
+  const mark = markOf(link);
+  if (isOrMarked(link, PermanentError, mark, 'PermanentError')) return false;
+  if (isOrMarked(link, TransientError, mark, 'TransientError')) return true;
   const name = safeGet(link, 'name');
   if (name === 'AbortError') return false;
-  if (name === 'TimeoutError' || isAttemptTimeoutError(link)) return true;
+  if (name === 'TimeoutError' || isOrMarked(link, AttemptTimeoutError, mark, 'AttemptTimeoutError')) return true;
   const code = safeGet(link, 'code');
   if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || THROTTLING_CODES.has(code))) return true;
   // Throttling errors are transient whatever their status (AWS answers ThrottlingException with 400).

@@ -26,3 +26,31 @@ export function isBranded(value: unknown, type: abstract new (...args: never[]) 
     return false;
   }
 }
+
+/**
+ * The brand `value` carries (its class's name, or a subclass's space-separated list), read
+ * once for several checks with {@link isOrMarked}; `undefined` when it has none or reading it
+ * throws.
+ */
+export function markOf(value: object): string | undefined {
+  try {
+    const mark = (value as Record<symbol, unknown>)[BRAND];
+    return typeof mark === 'string' ? mark : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * {@link isBranded} for a `value` whose mark was already read with {@link markOf}: the same
+ * answer, without reading the mark again for each class asked about. Never throws.
+ */
+export function isOrMarked(value: object, type: abstract new (...args: never[]) => unknown, mark: string | undefined, name: string): boolean {
+  try {
+    if (value instanceof type) return true;
+  } catch {
+    return false;
+  }
+  return mark !== undefined && (mark === name || mark.split(' ').includes(name));
+}
+
