@@ -24,16 +24,35 @@ export function recorderOf(p: Policy<unknown>, slot: OperationSlot): OperationRe
 /**
  * A call's start time, read after `recorderOf` counted the call (0 when nothing records time).
  * A clock that throws ends the call right there: it leaves the in-flight count as a failure
- * (`'non-retryable'`, as every internal failure), and the caller rejects with the clock's error.
+ * (`'non-retryable'`, as every internal failure), `onGiveUp` hears of it, and the caller
+ * rejects with the clock's error.
  */
-export function startTime(p: Policy<unknown>, recorder: OperationRecorder | undefined): number {
+export function startTime(p: Policy<unknown>, slot: OperationSlot, recorder: OperationRecorder | undefined): number {
   if (!p.timed) return 0;
   try {
     return p.clock.now();
   } catch (error) {
-    recorder?.callEnded(0, 0, 'non-retryable', 0);
+    try {
+      recorder?.callEnded(0, 0, 'non-retryable', 0);
+    } finally {
+      tellInternalFailure(p, slot, 0, error, 0);
+    }
     throw error;
   }
+}
+
+/**
+ * Tells `onGiveUp` of a call that ends on an internal failure (a clock or a registry that threw,
+ * `random` out of range), with reason `'non-retryable'` as the registry counts it and the
+ * failure as its `error`: `onGiveUp` hears of every call that fails. No clock is read for it.
+ */
+export function tellInternalFailure(p: Policy<unknown>, slot: OperationSlot, attempt: number, error: unknown, elapsed: number): void {
+  if (p.onGiveUp === undefined) return;
+  const event: GiveUpEvent<unknown> = Object.freeze({
+    operationName: slot.name, attempt, error, delay: 0,
+    retriesLeft: Math.min(p.maxRetries, Math.max(0, p.maxRetries + 1 - attempt)), elapsedMs: elapsed, reason: 'non-retryable',
+  });
+  callHook(p.onGiveUp, event, 'onGiveUp', p.onHookError, false);
 }
 
 /** Records the end of attempt `c.attempt` and stores its outcome on `c`. */
@@ -110,7 +129,7 @@ export function succeed<T>(c: Call<T>): T {
   const p = c.p;
   const elapsed = c.lastEnd - c.start;
   c.ended = true;
-  c.recorder?.callEnded(c.attempt, c.totalDelay, undefined, elapsed);
+  endRecorded(c, undefined, elapsed);
   p.budget?.onSuccess(c.attempt > 1, c.retryAfterTimeout);
   if (p.onSuccess !== undefined) {
     const event: RetryEvent<T> = Object.freeze({
@@ -121,12 +140,25 @@ export function succeed<T>(c: Call<T>): T {
   return c.value as T;
 }
 
+/**
+ * Records the end of the call (`reason` undefined: a success). A registry that throws here
+ * fails the call with its error, and `onGiveUp` hears of that failure.
+ */
+function endRecorded<T>(c: Call<T>, reason: GiveUpReason | undefined, elapsed: number): void {
+  try {
+    c.recorder?.callEnded(c.attempt, c.totalDelay, reason, elapsed);
+  } catch (internal) {
+    tellInternalFailure(c.p as Policy<unknown>, c.slot, c.attempt, internal, elapsed);
+    throw internal;
+  }
+}
+
 /** The call gives up for `reason`: record it, tell `onGiveUp`, and throw what the call rejects with. */
 export function giveUp<T>(c: Call<T>, reason: GiveUpReason): never {
   const p = c.p;
   const elapsed = p.timed ? p.clock.now() - c.start : 0;
   c.ended = true;
-  c.recorder?.callEnded(c.attempt, c.totalDelay, reason, elapsed);
+  endRecorded(c, reason, elapsed);
   const failure = failureOf(c, reason, elapsed);
   if (p.onGiveUp !== undefined) {
     const last = reason === 'circuit-open' ? { error: c.refusal } : outcome(c);
@@ -139,8 +171,11 @@ export function giveUp<T>(c: Call<T>, reason: GiveUpReason): never {
   throw failure;
 }
 
-/** Releases everything the call holds: breaker slot, listener on the caller's signal, timers. */
-export function close<T>(c: Call<T>): void {
+/**
+ * Releases everything the call holds: breaker slot, listener on the caller's signal, timers.
+ * `failure`: what the call rejects with, if it fails (for an internal failure's `onGiveUp`).
+ */
+export function close<T>(c: Call<T>, failure?: unknown): void {
   if (c.breakerPending) {
     c.breakerPending = false;
     c.p.circuitBreaker!.onIgnored();
@@ -151,6 +186,11 @@ export function close<T>(c: Call<T>): void {
     // Only an internal failure gets here (a clock that threw, `random` out of range): the
     // call still leaves the registry's in-flight count.
     c.ended = true;
-    c.recorder?.callEnded(c.attempt, c.totalDelay, 'non-retryable', c.p.timed ? c.lastEnd - c.start : 0);
+    const elapsed = c.p.timed ? c.lastEnd - c.start : 0;
+    try {
+      c.recorder?.callEnded(c.attempt, c.totalDelay, 'non-retryable', elapsed);
+    } finally {
+      tellInternalFailure(c.p as Policy<unknown>, c.slot, c.attempt, failure, elapsed);
+    }
   }
 }

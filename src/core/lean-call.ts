@@ -13,7 +13,7 @@
 import { Context } from './attempt-context.js';
 import type { AnyFunction, OperationSlot } from './call.js';
 import { callHook } from './hook-errors.js';
-import { recorderOf, startTime } from './call-end.js';
+import { recorderOf, startTime, tellInternalFailure } from './call-end.js';
 import { resume, resumeLater } from './lean-loop.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
@@ -24,7 +24,7 @@ export function leanCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, 
   const recorder = recorderOf(p as Policy<unknown>, slot);
   let t0: number;
   try {
-    t0 = startTime(p as Policy<unknown>, recorder);
+    t0 = startTime(p as Policy<unknown>, slot, recorder);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -75,7 +75,8 @@ export function judged<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, th
 
 /**
  * The first attempt succeeded: record it and tell `onSuccess`, with one clock read for both. A
- * clock that throws here fails the call, which leaves the in-flight count as such.
+ * clock that throws here fails the call, which leaves the in-flight count as such, and
+ * `onGiveUp` hears of it.
  */
 export function succeeded<T>(p: Policy<T>, slot: OperationSlot, recorder: OperationRecorder | undefined, t0: number, value: T): T {
   if (recorder === undefined && p.onSuccess === undefined) return value;
@@ -83,10 +84,20 @@ export function succeeded<T>(p: Policy<T>, slot: OperationSlot, recorder: Operat
   try {
     elapsed = p.clock.now() - t0;
   } catch (error) {
-    recorder?.callEnded(1, 0, 'non-retryable', 0);
+    try {
+      recorder?.callEnded(1, 0, 'non-retryable', 0);
+    } finally {
+      tellInternalFailure(p as Policy<unknown>, slot, 1, error, 0);
+    }
     throw error;
   }
-  recorder?.firstAttemptSucceeded(t0, elapsed);
+  try {
+    recorder?.firstAttemptSucceeded(t0, elapsed);
+  } catch (internal) {
+    // A registry that throws fails the call with its error (the call has left its counts).
+    tellInternalFailure(p as Policy<unknown>, slot, 1, internal, elapsed);
+    throw internal;
+  }
   if (p.onSuccess !== undefined) {
     const event: RetryEvent<T> = Object.freeze({
       operationName: slot.name, attempt: 1, result: value, delay: 0, retriesLeft: p.maxRetries, elapsedMs: elapsed,

@@ -79,7 +79,7 @@ export function resume<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, th
 /** Settles the caller's promise, once the call has released what it holds. */
 function end<T>(c: Call<T>, ok: boolean, outcome: unknown): void {
   try {
-    close(c);
+    close(c, ok ? undefined : outcome);
   } catch (error) {
     ok = false;
     outcome = error;

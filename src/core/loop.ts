@@ -26,7 +26,7 @@ export function fullCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, 
   const c = new Call(p, slot, fn, thisArg, args);
   c.recorder = recorderOf(p as Policy<unknown>, slot);
   try {
-    c.start = startTime(p as Policy<unknown>, c.recorder);
+    c.start = startTime(p as Policy<unknown>, slot, c.recorder);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -35,6 +35,7 @@ export function fullCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, 
 
 async function loop<T>(c: Call<T>): Promise<T> {
   const p = c.p;
+  let failure: unknown;
   try {
     if (!open(c)) return giveUp(c, 'aborted');
     p.budget?.onCall();
@@ -64,8 +65,12 @@ async function loop<T>(c: Call<T>): Promise<T> {
       c.totalDelay += next;
       await attempt(c);
     }
+  } catch (error) {
+    // What the call rejects with: a give-up (already told) or an internal failure (told now).
+    failure = error;
+    throw error;
   } finally {
-    close(c);
+    close(c, failure);
   }
 }
 

@@ -93,7 +93,7 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
     const recorder = recorderOf(policy, slot);
     let t0: number;
     try {
-      t0 = startTime(policy, recorder);
+      t0 = startTime(policy, slot, recorder);
     } catch (error) {
       return Promise.reject(error);
     }
