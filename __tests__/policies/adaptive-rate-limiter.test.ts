@@ -128,6 +128,17 @@ describe('AdaptiveRateLimiter', () => {
     expect(l.fillRate).toBeLessThan(cut);
   });
 
+  it('stats.tokens is the bucket as it stands now, before the first throttle too', async () => {
+    const clock = new ManualClock();
+    const l = new AdaptiveRateLimiter({ clock, minFillRate: 2, minCapacity: 4 });
+    expect(l.stats.tokens).toBe(0);
+    await clock.advance(500);
+    expect(l.stats).toMatchObject({ enabled: false, tokens: 1 }); // 2 per second for half a second
+    expect(l.acquire()).toBe(0); // not paced yet: takes nothing
+    await clock.advance(10_000);
+    expect(l.stats.tokens).toBe(4); // full, at its capacity
+  });
+
   it('a cut empties the bucket: no burst saved at the old rate', async () => {
     const clock = new ManualClock();
     const l = new AdaptiveRateLimiter({ clock });

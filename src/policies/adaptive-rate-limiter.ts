@@ -188,7 +188,9 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
   /** A snapshot of the limiter. */
   get stats(): AdaptiveRateLimiterStats {
     const now = this.#clock.now();
-    if (this.#enabled) this.#refill(now);
+    // The bucket as it stands now, before the first throttle too (the refill is a function of
+    // the time elapsed alone, so reading it changes nothing the next call would see).
+    this.#refill(now);
     this.#settleWaiters(now);
     return {
       enabled: this.#enabled,
