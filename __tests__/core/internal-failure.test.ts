@@ -9,10 +9,10 @@ import { withRetry } from '../../src/api/with-retry.js';
 import type { RetryOptions } from '../../src/core/options.js';
 import type { Clock, OperationRecorder } from '../../src/core/seams.js';
 import type { GiveUpEvent } from '../../src/core/types.js';
-import type { OperationRecord } from '../../src/registry/operation-record.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { drive, networkError } from '../helpers/drive.js';
+import { FaultyRegistry } from '../helpers/faulty-registry.js';
 
 const boom = new Error('the clock broke');
 
@@ -26,29 +26,6 @@ class BreakingClock implements Clock {
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return this.manual.sleep(ms, signal);
-  }
-}
-
-/** A registry whose recorder throws `error` from `method` (after recording) when `when(args)` holds. */
-class BreakingRegistry extends RetryRegistry {
-  constructor(readonly method: keyof OperationRecorder, readonly when: (args: unknown[]) => boolean, readonly error: unknown) {
-    super();
-  }
-
-  override operation(name: string): OperationRecord {
-    const inner = super.operation(name);
-    const { method, when, error } = this;
-    return new Proxy(inner, {
-      get(target, key) {
-        const value: unknown = Reflect.get(target, key, target);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]): unknown => {
-          const out: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
-          if (key === method && when(args)) throw error;
-          return out;
-        };
-      },
-    });
   }
 }
 
@@ -132,7 +109,7 @@ describe('onGiveUp hears of a call that fails on a registry that throws', () => 
   ];
   test.each(cases)('while %s: once, with the registry\'s error, and onSuccess is not called', async (_label, method, when, make, at) => {
     const manual = new ManualClock();
-    const registry = new BreakingRegistry(method, when, broke);
+    const registry = new FaultyRegistry(method, when, broke);
     const { out, events, onSuccess } = await giveUpsOf((o) => withRetry(make(), o)(), { clock: manual, registry }, manual);
     expect(out).toEqual({ ok: false, error: broke, at });
     expect(events).toHaveLength(1);
@@ -142,7 +119,7 @@ describe('onGiveUp hears of a call that fails on a registry that throws', () => 
 
   test('while recording a give-up: once, with the registry\'s error instead of the give-up it interrupted', async () => {
     const manual = new ManualClock();
-    const registry = new BreakingRegistry('callEnded', (args) => args[2] === 'exhausted', broke);
+    const registry = new FaultyRegistry('callEnded', (args) => args[2] === 'exhausted', broke);
     const { out, events, stats } = await giveUpsOf((o) => withRetry(async () => { throw networkError(); }, o)(), { clock: manual, registry, maxRetries: 1 }, manual);
     expect(out).toEqual({ ok: false, error: broke, at: 10 });
     expect(events).toEqual([internal(2, broke, 0)]);

@@ -22,14 +22,14 @@ import { runInNewContext } from 'node:vm';
 import { retry } from '../../src/api/retry.js';
 import { withRetry } from '../../src/api/with-retry.js';
 import type { RetryOptions } from '../../src/core/options.js';
-import type { Clock, OperationRecorder } from '../../src/core/seams.js';
+import type { Clock } from '../../src/core/seams.js';
 import type { RetryEvent } from '../../src/core/types.js';
 import { isRetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
 import { PermanentError } from '../../src/errors/permanent-error.js';
-import type { OperationRecord } from '../../src/registry/operation-record.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { flushMicrotasks, ManualClock } from '../../src/testing/manual-clock.js';
 import { drive, networkError } from '../helpers/drive.js';
+import { FaultyRegistry } from '../helpers/faulty-registry.js';
 
 /** The statistics of operation `op` alone. */
 function statsOf(registry: RetryRegistry, op: string) {
@@ -284,32 +284,6 @@ describe('lean loop: an internal failure ends the call, once, never hanging', ()
     expect(seen).toEqual([[1, 3]]);
     expectCountedOnceFailed(registry, 'r');
   });
-
-  /**
-   * A registry whose recorder throws `error` from `method` (after recording) when `when(args)`
-   * holds: the registry is one of the call's internals too.
-   */
-  class FaultyRegistry extends RetryRegistry {
-    constructor(readonly method: keyof OperationRecorder, readonly when: (args: unknown[]) => boolean, readonly error: unknown) {
-      super();
-    }
-
-    override operation(name: string): OperationRecord {
-      const inner = super.operation(name);
-      const { method, when, error } = this;
-      return new Proxy(inner, {
-        get(target, key) {
-          const value: unknown = Reflect.get(target, key, target);
-          if (typeof value !== 'function') return value;
-          return (...args: unknown[]): unknown => {
-            const out: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
-            if (key === method && when(args)) throw error;
-            return out;
-          };
-        },
-      });
-    }
-  }
 
   test.each([
     ['recording attempt 1\'s failure', 'attemptEnded', (args: unknown[]) => args[0] === 1, 0, 1],
