@@ -225,6 +225,18 @@ describe('retry-after properties', () => {
     }), { numRuns: 1000 });
   });
 
+  it('retryAfterMs answers the same given the time or a function that reads it', () => {
+    const source = fc.oneof(
+      fc.record({ retryAfter: fc.oneof(fc.double(), fc.anything()) }),
+      fc.record({ headers: fc.dictionary(fc.constantFrom('retry-after', 'Retry-After', 'retry-after-ms', 'x'), headerValue) }),
+      fc.record({ response: fc.record({ headers: fc.dictionary(fc.constantFrom('retry-after', 'RETRY-AFTER-MS'), fc.oneof(headerValue, fc.array(headerValue))) }) }),
+      fc.record({ cause: fc.record({ headers: fc.dictionary(fc.constantFrom('retry-after'), headerValue) }) }),
+    );
+    fc.assert(fc.property(source, fc.integer({ min: 0, max: 2 ** 45 }), (value, now) => {
+      expect(retryAfterMs(value, () => now)).toBe(retryAfterMs(value, now));
+    }), { numRuns: 1000 });
+  });
+
   it('an HTTP date formatted by toUTCString round-trips to its distance from now', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 10 * 365 * 86_400 }), (seconds) => {
       const at = NOW + seconds * 1000;
