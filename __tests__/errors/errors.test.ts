@@ -73,6 +73,10 @@ describe('markOf and isOrMarked: the brand read once for several classes', () =>
       expect(isOrMarked(value, TransientError, mark, 'TransientError')).toBe(isBranded(value, TransientError, 'TransientError'));
     }
     expect(markOf(plain)).toBeUndefined();
+    // A brand that is not a string is no brand (and must not reach `split`).
+    const odd = Object.assign(new Error('odd'), { [Symbol.for('maestro-retry.error')]: 42 });
+    expect(markOf(odd)).toBeUndefined();
+    expect(isOrMarked(odd, PermanentError, markOf(odd), 'PermanentError')).toBe(false);
     expect(markOf(own)).toBe('PermanentError');
     expect(isOrMarked(listed, TransientError, markOf(listed), 'TransientError')).toBe(true);
     expect(isOrMarked(listed, TransientError, markOf(listed), 'Transient')).toBe(false);
