@@ -50,7 +50,7 @@ function describeKey(key: unknown): string {
 
 /** The wrapper that replaces the method: no closure or lookup per call beyond `withRetry`'s. */
 function wrap(policy: Policy, record: MethodRecord, method: AnyFunction): AnyFunction {
-  const wrapped = makeWrapper(policy, (thisArg) => record.slot ?? slotFrom(record, thisArg), method);
+  const wrapped = makeWrapper(policy, record, (thisArg) => slotFrom(record, thisArg), method);
   registerWrapper(wrapped, record);
   return wrapped;
 }

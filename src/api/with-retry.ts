@@ -21,6 +21,6 @@ export function withRetry<This, A extends unknown[], R>(
   }
   const policy = normalizeOptions(options);
   const slot = { name: policy.operationName ?? (fn.name || 'anonymous'), recorder: undefined };
-  const wrapped = makeWrapper(policy as Policy<unknown>, () => slot, fn as AnyFunction);
+  const wrapped = makeWrapper(policy as Policy<unknown>, { slot }, () => slot, fn as AnyFunction);
   return wrapped as unknown as (this: This, ...args: A) => Promise<Awaited<R>>;
 }

@@ -40,10 +40,14 @@ export function argsOf(n: number, a0: unknown, a1: unknown, a2: unknown): readon
 }
 
 /**
- * Returns the wrapper of `fn`, with `fn`'s `name` and `length`. `slotOf(thisArg)` names the
- * operation of each call (the decorator's depends on the class the method is called on).
+ * Returns the wrapper of `fn`, with `fn`'s `name` and `length`. Each call's operation is
+ * `known.slot` once it is set (read on every call: the decorator settles it on first use), else
+ * `slotOf(thisArg)` (the decorator's depends on the class the method is called on). A property
+ * read rather than a call on the way in: both kinds of wrapper share this code, so a call of
+ * their two `slotOf` functions would go through a polymorphic site on every call.
  */
-export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) => OperationSlot, fn: AnyFunction): AnyFunction {
+export function makeWrapper(policy: Policy<unknown>, known: { readonly slot: OperationSlot | undefined },
+  slotOf: (thisArg: unknown) => OperationSlot, fn: AnyFunction): AnyFunction {
   /**
    * The first attempt failed (threw, rejected, or its promise could not be read): on to the lean
    * loop, as a thenable for a `then` handler to return (a synchronous failure wraps it in
@@ -53,12 +57,12 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
     t0: number, error: unknown): PromiseLike<unknown> =>
     resumeLater(policy, slot, fn, self, argsOf(n, a0, a1, a2), recorder, t0, true, error, undefined);
   const wrapped = !policy.lean ? function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    return runCall(policy, slotOf(this), fn, this, args);
+    return runCall(policy, known.slot ?? slotOf(this), fn, this, args);
   } : !policy.timed && policy.retryOnResult === undefined ? function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): Promise<unknown> {
     // Nothing records time and nothing judges a result: the closure holds the slot, `this` and
     // the arguments only. (The slot is looked up on every call all the same: the decorator's
     // lookup settles which class a TC39 static method belongs to.)
-    const slot = slotOf(this);
+    const slot = known.slot ?? slotOf(this);
     const n = arguments.length;
     // eslint-disable-next-line prefer-rest-params
     if (n > 3) return runCall(policy, slot, fn, this, Array.prototype.slice.call(arguments));
@@ -90,7 +94,7 @@ export function makeWrapper(policy: Policy<unknown>, slotOf: (thisArg: unknown) 
       return first.then(undefined, (error: unknown) => failed(s, self, m, b0, b1, b2, undefined, 0, error));
     }
   } : function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): Promise<unknown> {
-    const slot = slotOf(this);
+    const slot = known.slot ?? slotOf(this);
     const n = arguments.length;
     // eslint-disable-next-line prefer-rest-params
     if (n > 3) return runCall(policy, slot, fn, this, Array.prototype.slice.call(arguments));
