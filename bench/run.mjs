@@ -67,6 +67,7 @@ if (only.has('a')) {
     // What the two clock reads cost on their own here, around the least a retrying wrapper
     // does (a then) and around an async wrapper; the issue puts 3.3x "within a few percent" of it.
     clockFloor: {
+      bareCall: get('bare call + 2 clock reads').ratio,
       thenWrapper: get('then wrapper + 2 clock reads').ratio,
       asyncWrapper: get('async wrapper + 2 clock reads').ratio,
       registryOnVsThenFloor: on.nsPerCall / get('then wrapper + 2 clock reads').nsPerCall,

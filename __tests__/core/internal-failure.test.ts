@@ -64,7 +64,7 @@ describe('onGiveUp hears of a call that fails on a clock that throws', () => {
     const { out, events, stats } = await giveUpsOf((o) => withRetry(async () => { calls++; return 'ok'; }, o)(), { clock: new BreakingClock(manual, 1), ...extra }, manual);
     expect(out).toEqual({ ok: false, error: boom, at: 0 });
     expect(calls).toBe(0);
-    expect(events).toEqual([internal(0, boom, 3)]);
+    expect(events).toEqual([internal(0, boom, 4)]); // maxRetries + 1 - attempt, as every event
     expect(stats).toMatchObject({ calls: 1, inFlight: 0, failures: 1, giveUpReasons: { 'non-retryable': 1 } });
   });
 
@@ -72,7 +72,7 @@ describe('onGiveUp hears of a call that fails on a clock that throws', () => {
     const manual = new ManualClock();
     const { out, events } = await giveUpsOf((o) => retry(async () => 'ok', o), { clock: new BreakingClock(manual, 1) }, manual);
     expect(out).toEqual({ ok: false, error: boom, at: 0 });
-    expect(events).toEqual([internal(0, boom, 3)]);
+    expect(events).toEqual([internal(0, boom, 4)]); // maxRetries + 1 - attempt, as every event
   });
 
   test('while timing a first attempt that succeeded: onSuccess is not called, onGiveUp is', async () => {
@@ -96,6 +96,28 @@ describe('onGiveUp hears of a call that fails on a clock that throws', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ operationName: 'op', error: boom, reason: 'non-retryable' });
     expect(stats).toMatchObject({ calls: 1, inFlight: 0, failures: 1, giveUpReasons: { 'non-retryable': 1 } });
+  });
+});
+
+describe('onGiveUp for an internal failure is a hook like any other', () => {
+  test('an onGiveUp that throws goes to onHookError, named, and the call rejects with the internal failure', async () => {
+    const manual = new ManualClock();
+    const hookError = new Error('the hook broke');
+    const reported: Array<[unknown, string]> = [];
+    const out = await drive(manual, withRetry(async () => 'ok', {
+      clock: new BreakingClock(manual, 1), operationName: 'op',
+      onGiveUp: () => { throw hookError; }, onHookError: (error, hook) => { reported.push([error, hook]); },
+    })());
+    expect(out).toEqual({ ok: false, error: boom, at: 0 });
+    expect(reported).toEqual([[hookError, 'onGiveUp']]);
+  });
+
+  test('without onGiveUp nothing is reported: no hook error for a hook that is not there', async () => {
+    const manual = new ManualClock();
+    const onHookError = jest.fn();
+    const out = await drive(manual, withRetry(async () => 'ok', { clock: new BreakingClock(manual, 1), operationName: 'op', onHookError })());
+    expect(out).toEqual({ ok: false, error: boom, at: 0 });
+    expect(onHookError).not.toHaveBeenCalled();
   });
 });
 

@@ -17,7 +17,9 @@
  * - withRetry without a registry calls the function straight from the wrapper.
  */
 import { retry } from '../../src/api/retry.js';
+import { Retryable } from '../../src/api/retryable.js';
 import { withRetry } from '../../src/api/with-retry.js';
+import type { RetryOptions } from '../../src/core/options.js';
 import type { RateLimiterLike, RetryBudgetLike } from '../../src/core/seams.js';
 import type { GiveUpEvent, RetryEvent } from '../../src/core/types.js';
 import { RetryTimeoutError } from '../../src/errors/retry-timeout-error.js';
@@ -382,5 +384,45 @@ describe('withRetry with no registry: the function is called straight from the w
     expect(seen).toEqual(args);
     expect(caller).not.toMatch(/leanCall|runCall/);
     expect(caller).toMatch(/wrapper\.ts/);
+  });
+});
+
+describe('the wrapper before the decorator knows its operation (a TC39 static method\'s first call)', () => {
+  /** `Orders.purge` decorated as TypeScript's TC39 emit does for a static method: it settles on its first call. */
+  function decoratedStatic(options: RetryOptions<string>, body: () => Promise<string>): { purge: () => Promise<string> } {
+    class Orders {
+      static purge(): Promise<string> {
+        return body();
+      }
+    }
+    const context = {
+      kind: 'method', name: 'purge', static: true, private: false, metadata: {},
+      addInitializer: () => undefined,
+      access: { has: (o: object) => 'purge' in o, get: (o: { purge: unknown }) => o.purge },
+    };
+    const decorate = Retryable(options) as unknown as (value: unknown, ctx: unknown) => unknown;
+    Object.defineProperty(Orders, 'purge', { value: decorate(Orders.purge, context), writable: true, configurable: true });
+    return Orders;
+  }
+
+  test('the lean wrapper: a first call that fails and retries names its operation', async () => {
+    const clock = new ManualClock();
+    const events: RetryEvent<string>[] = [];
+    let n = 0;
+    const Orders = decoratedStatic({ clock, registry: false, initialDelay: 10, onRetry: (e) => { events.push(e); } }, async () => {
+      if (++n === 1) throw networkError();
+      return 'purged';
+    });
+    expect(await drive(clock, Orders.purge())).toEqual({ ok: true, value: 'purged', at: 10 });
+    expect(events.map((e) => e.operationName)).toEqual(['Orders.purge']);
+  });
+
+  test('the full path (a signal): a first call names its operation', async () => {
+    const clock = new ManualClock();
+    const names: string[] = [];
+    const Orders = decoratedStatic({ clock, registry: false, signal: new AbortController().signal, onSuccess: (e) => { names.push(e.operationName); } },
+      async () => 'purged');
+    expect(await drive(clock, Orders.purge())).toEqual({ ok: true, value: 'purged', at: 0 });
+    expect(names).toEqual(['Orders.purge']);
   });
 });

@@ -60,6 +60,11 @@ export function successCases() {
   const cases = [
     ['bare call', 'baseline', () => target()],
     ['plain async wrapper', 'reference', () => { const t = target(); return async (x) => await t(x); }],
+    // What the two clock reads of a recorded call cost with no wrapper at all.
+    ['bare call + 2 clock reads', 'reference', () => {
+      const t = target();
+      return (x) => { const t0 = now(); const p = t(x); if (now() - t0 < 0) throw new Error('clock'); return p; };
+    }],
     ['async wrapper + 2 clock reads', 'reference', () => {
       const t = target();
       return async (x) => { const t0 = now(); const v = await t(x); if (now() - t0 < 0) throw new Error('clock'); return v; };

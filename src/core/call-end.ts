@@ -50,7 +50,7 @@ export function tellInternalFailure(p: Policy<unknown>, slot: OperationSlot, att
   if (p.onGiveUp === undefined) return;
   const event: GiveUpEvent<unknown> = Object.freeze({
     operationName: slot.name, attempt, error, delay: 0,
-    retriesLeft: Math.min(p.maxRetries, Math.max(0, p.maxRetries + 1 - attempt)), elapsedMs: elapsed, reason: 'non-retryable',
+    retriesLeft: Math.max(0, p.maxRetries + 1 - attempt), elapsedMs: elapsed, reason: 'non-retryable',
   });
   callHook(p.onGiveUp, event, 'onGiveUp', p.onHookError, false);
 }
