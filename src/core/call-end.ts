@@ -47,12 +47,16 @@ export function startTime(p: Policy<unknown>, slot: OperationSlot, recorder: Ope
  * failure as its `error`: `onGiveUp` hears of every call that fails. No clock is read for it.
  */
 export function tellInternalFailure(p: Policy<unknown>, slot: OperationSlot, attempt: number, error: unknown, elapsed: number): void {
-  if (p.onGiveUp === undefined) return;
-  const event: GiveUpEvent<unknown> = Object.freeze({
-    operationName: slot.name, attempt, error, delay: 0,
-    retriesLeft: Math.max(0, p.maxRetries + 1 - attempt), elapsedMs: elapsed, reason: 'non-retryable',
+  if (p.onGiveUp !== undefined) tellGiveUp(p, slot, attempt, { error }, elapsed, 'non-retryable');
+}
+
+/** Tells `onGiveUp` (set) that the call gave up for `reason` after `attempt`, with `last`: its error or result. */
+function tellGiveUp<T>(p: Policy<T>, slot: OperationSlot, attempt: number, last: ReturnType<typeof outcome<T>>, elapsed: number, reason: GiveUpReason): void {
+  const event: GiveUpEvent<T> = Object.freeze({
+    operationName: slot.name, attempt, ...last, delay: 0,
+    retriesLeft: Math.max(0, p.maxRetries + 1 - attempt), elapsedMs: elapsed, reason,
   });
-  callHook(p.onGiveUp, event, 'onGiveUp', p.onHookError, false);
+  callHook(p.onGiveUp!, event, 'onGiveUp', p.onHookError, false);
 }
 
 /** Records the end of attempt `c.attempt` and stores its outcome on `c`. */
@@ -160,14 +164,7 @@ export function giveUp<T>(c: Call<T>, reason: GiveUpReason): never {
   c.ended = true;
   endRecorded(c, reason, elapsed);
   const failure = failureOf(c, reason, elapsed);
-  if (p.onGiveUp !== undefined) {
-    const last = reason === 'circuit-open' ? { error: c.refusal } : outcome(c);
-    const event: GiveUpEvent<T> = Object.freeze({
-      operationName: c.slot.name, attempt: c.attempt, ...last, delay: 0,
-      retriesLeft: Math.max(0, p.maxRetries + 1 - c.attempt), elapsedMs: elapsed, reason,
-    });
-    callHook(p.onGiveUp, event, 'onGiveUp', p.onHookError, false);
-  }
+  if (p.onGiveUp !== undefined) tellGiveUp(p, c.slot, c.attempt, reason === 'circuit-open' ? { error: c.refusal } : outcome(c), elapsed, reason);
   throw failure;
 }
 
