@@ -176,6 +176,7 @@ function printScores(writeDoc = false) {
     'What became of every mutant Stryker left undetected in `src/`, area by area (`npm run mutate:areas`;',
     'this file is written by `npm run mutate:areas -- --doc` from the reports and the verdicts in `reports/mutation/areas/`).',
     'A survivor is killed by a test written for it, or listed here with the reason it is equivalent or not worth a test.',
+    'Its line number is that of the source as its area was measured (the commit named below); files changed since are named.',
     '',
     'A kill counts only if `scripts/verify-kills.mjs` saw it: the mutant is written into a private copy of the project and',
     'the new tests are run transpile-only, as Stryker runs them, so a type error does not count; an assertion must fail.',
