@@ -32,12 +32,22 @@ export function startTime(p: Policy<unknown>, slot: OperationSlot, recorder: Ope
   try {
     return p.clock.now();
   } catch (error) {
-    try {
-      recorder?.callEnded(0, 0, 'non-retryable', 0);
-    } finally {
-      tellInternalFailure(p, slot, 0, error, 0);
-    }
+    endInternally(p, slot, recorder, 0, 0, error, 0);
     throw error;
+  }
+}
+
+/**
+ * Ends a call on an internal failure (a clock or a registry that threw, `random` out of range):
+ * it leaves the registry's in-flight count as a `'non-retryable'` failure, and `onGiveUp` hears
+ * of it even when the registry throws as it records.
+ */
+export function endInternally(p: Policy<unknown>, slot: OperationSlot, recorder: OperationRecorder | undefined, attempt: number,
+  totalDelay: number, failure: unknown, elapsed: number): void {
+  try {
+    recorder?.callEnded(attempt, totalDelay, 'non-retryable', elapsed);
+  } finally {
+    tellInternalFailure(p, slot, attempt, failure, elapsed);
   }
 }
 
@@ -183,11 +193,6 @@ export function close<T>(c: Call<T>, failure?: unknown): void {
     // Only an internal failure gets here (a clock that threw, `random` out of range): the
     // call still leaves the registry's in-flight count.
     c.ended = true;
-    const elapsed = c.p.timed ? c.lastEnd - c.start : 0;
-    try {
-      c.recorder?.callEnded(c.attempt, c.totalDelay, 'non-retryable', elapsed);
-    } finally {
-      tellInternalFailure(c.p as Policy<unknown>, c.slot, c.attempt, failure, elapsed);
-    }
+    endInternally(c.p as Policy<unknown>, c.slot, c.recorder, c.attempt, c.totalDelay, failure, c.p.timed ? c.lastEnd - c.start : 0);
   }
 }

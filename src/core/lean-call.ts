@@ -13,7 +13,7 @@
 import { Context } from './attempt-context.js';
 import type { AnyFunction, OperationSlot } from './call.js';
 import { callHook } from './hook-errors.js';
-import { recorderOf, startTime, tellInternalFailure } from './call-end.js';
+import { endInternally, recorderOf, startTime, tellInternalFailure } from './call-end.js';
 import { resume, resumeLater } from './lean-loop.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
@@ -84,11 +84,7 @@ export function succeeded<T>(p: Policy<T>, slot: OperationSlot, recorder: Operat
   try {
     elapsed = p.clock.now() - t0;
   } catch (error) {
-    try {
-      recorder?.callEnded(1, 0, 'non-retryable', 0);
-    } finally {
-      tellInternalFailure(p as Policy<unknown>, slot, 1, error, 0);
-    }
+    endInternally(p as Policy<unknown>, slot, recorder, 1, 0, error, 0);
     throw error;
   }
   try {
