@@ -9,15 +9,15 @@ export { RetryManager, type ExecutionContext } from './api/retry-manager.js';
 export { ErrorHandler, type ErrorCategory, type RecoveryDecision } from './api/error-handler.js';
 export { getRetryHistory, getRetryStatistics } from './api/statistics.js';
 
-export type { RetryOptions } from './core/options.js';
+export type { RetryOptions } from './engine/options.js';
 export type {
   AttemptContext, ErrorClass, ErrorSummary, GiveUpEvent, GiveUpReason, HookName, JitterStrategy, RetryAttempt, RetryEvent, RetryIfInfo,
-} from './core/types.js';
-export type { AttemptRecorder, CircuitBreakerLike, Clock, OperationRecorder, RateLimiterLike, RetryBudgetLike } from './core/seams.js';
-export { calculateDelay, type BackoffOptions } from './core/backoff.js';
-export { isAbortError, isThrottlingError, isTimeoutError, isTransientError } from './core/classify.js';
-export { retryAfterMs, type NowSource } from './core/retry-after.js';
-export { systemClock } from './core/clock.js';
+} from './engine/types.js';
+export type { AttemptRecorder, CircuitBreakerLike, Clock, OperationRecorder, RateLimiterLike, RetryBudgetLike } from './engine/seams.js';
+export { calculateDelay, type BackoffOptions } from './decision/backoff.js';
+export { isAbortError, isThrottlingError, isTimeoutError, isTransientError } from './decision/classify.js';
+export { retryAfterMs, type NowSource } from './decision/retry-after.js';
+export { systemClock } from './engine/clock.js';
 
 export { TransientError, isTransientErrorInstance } from './errors/transient-error.js';
 export { PermanentError, isPermanentError } from './errors/permanent-error.js';
@@ -38,6 +38,6 @@ export {
   type AdaptiveRateLimiterOptions, type AdaptiveRateLimiterStats, type CircuitBreakerOptions, type CircuitBreakerStats,
   type CircuitState, type CircuitStateChange, type RatioRetryBudgetOptions, type RatioRetryBudgetStats,
   type TokenBucketRetryBudgetOptions, type TokenBucketRetryBudgetStats,
-} from './policies/index.js';
+} from './strategies/index.js';
 
 export { Retryable, RETRYABLE_METADATA, getRetryableOptions, type RetryableDecorator } from './api/retryable.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { calculateDelay } from '../../src/core/backoff.js';
+import { calculateDelay } from '../../src/decision/backoff.js';
 
 describe('calculateDelay', () => {
   test('follows the default schedule 1000, 2000, 4000 and caps at maxDelay', () => {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { MAX_CAUSE_DEPTH, httpStatusOf, isAbortError, isThrottlingError, isTimeoutError, isTransientError } from '../../src/core/classify.js';
+import { MAX_CAUSE_DEPTH, httpStatusOf, isAbortError, isThrottlingError, isTimeoutError, isTransientError } from '../../src/decision/classify.js';
 import { AttemptTimeoutError } from '../../src/errors/attempt-timeout-error.js';
 import { PermanentError } from '../../src/errors/permanent-error.js';
 import { TransientError } from '../../src/errors/transient-error.js';

@@ -6,9 +6,9 @@
  */
 import { retry } from '../../src/api/retry.js';
 import { withRetry } from '../../src/api/with-retry.js';
-import type { RetryOptions } from '../../src/core/options.js';
-import type { Clock, OperationRecorder } from '../../src/core/seams.js';
-import type { GiveUpEvent } from '../../src/core/types.js';
+import type { RetryOptions } from '../../src/engine/options.js';
+import type { Clock, OperationRecorder } from '../../src/engine/seams.js';
+import type { GiveUpEvent } from '../../src/engine/types.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { drive, networkError } from '../helpers/drive.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { retry } from '../../src/api/retry.js';
-import { baseDelay } from '../../src/core/backoff.js';
-import type { JitterStrategy } from '../../src/core/types.js';
+import { baseDelay } from '../../src/decision/backoff.js';
+import type { JitterStrategy } from '../../src/engine/types.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { drive } from '../helpers/drive.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseRetryAfter, retryAfterMs } from '../../src/core/retry-after.js';
+import { parseRetryAfter, retryAfterMs } from '../../src/decision/retry-after.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0); // Wed, 15 Jan 2025 12:00:00 GMT
 const MAX_TIMER = 2 ** 31 - 1;

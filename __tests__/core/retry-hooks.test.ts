@@ -1,5 +1,5 @@
 import { retry } from '../../src/api/retry.js';
-import type { CircuitBreakerLike, RateLimiterLike, RetryBudgetLike } from '../../src/core/seams.js';
+import type { CircuitBreakerLike, RateLimiterLike, RetryBudgetLike } from '../../src/engine/seams.js';
 import { CircuitOpenError, isCircuitOpenError } from '../../src/errors/circuit-open-error.js';
 import { isRetryBudgetExhaustedError, RetryBudgetExhaustedError } from '../../src/errors/retry-budget-exhausted-error.js';
 import { isRetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';

@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { retry } from '../../src/api/retry.js';
 import { withRetry } from '../../src/api/with-retry.js';
-import { MAX_TIMER_DELAY, systemClock } from '../../src/core/clock.js';
-import type { AttemptContext } from '../../src/core/types.js';
+import { MAX_TIMER_DELAY, systemClock } from '../../src/engine/clock.js';
+import type { AttemptContext } from '../../src/engine/types.js';
 import { AttemptTimeoutError, isAttemptTimeoutError } from '../../src/errors/attempt-timeout-error.js';
 import { RetryTimeoutError, isRetryTimeoutError } from '../../src/errors/retry-timeout-error.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';

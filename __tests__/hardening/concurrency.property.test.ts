@@ -19,12 +19,12 @@
  */
 import fc from 'fast-check';
 import { retry } from '../../src/api/retry.js';
-import type { RetryBudgetLike } from '../../src/core/seams.js';
-import type { AttemptContext, GiveUpReason } from '../../src/core/types.js';
-import { CircuitBreaker, type CircuitState } from '../../src/policies/circuit-breaker.js';
-import type { RatioRetryBudget } from '../../src/policies/ratio-retry-budget.js';
-import { RetryBudget } from '../../src/policies/retry-budget.js';
-import type { TokenBucketRetryBudget } from '../../src/policies/token-bucket-retry-budget.js';
+import type { RetryBudgetLike } from '../../src/engine/seams.js';
+import type { AttemptContext, GiveUpReason } from '../../src/engine/types.js';
+import { CircuitBreaker, type CircuitState } from '../../src/strategies/circuit-breaker.js';
+import type { RatioRetryBudget } from '../../src/strategies/ratio-retry-budget.js';
+import { RetryBudget } from '../../src/strategies/retry-budget.js';
+import type { TokenBucketRetryBudget } from '../../src/strategies/token-bucket-retry-budget.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { seededRandom as prng } from '../../bench/sim/random.js';

@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check';
 import { retry } from '../../src/api/retry.js';
-import { calculateDelay } from '../../src/core/backoff.js';
+import { calculateDelay } from '../../src/decision/backoff.js';
 import { withRetry } from '../../src/api/with-retry.js';
-import { MAX_MESSAGE_LENGTH, summarizeError } from '../../src/core/error-summary.js';
-import type { RetryOptions } from '../../src/core/options.js';
-import type { GiveUpEvent, GiveUpReason, RetryEvent } from '../../src/core/types.js';
+import { MAX_MESSAGE_LENGTH, summarizeError } from '../../src/registry/error-summary.js';
+import type { RetryOptions } from '../../src/engine/options.js';
+import type { GiveUpEvent, GiveUpReason, RetryEvent } from '../../src/engine/types.js';
 import { isRetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
 import { isRetryTimeoutError } from '../../src/errors/retry-timeout-error.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';

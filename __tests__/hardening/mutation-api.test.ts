@@ -12,7 +12,7 @@ import { retry } from '../../src/api/retry.js';
 import { Retryable } from '../../src/api/retryable.js';
 import { RETRYABLE_METADATA, getRetryableOptions } from '../../src/api/retryable-metadata.js';
 import { withRetry } from '../../src/api/with-retry.js';
-import type { ErrorClass } from '../../src/core/types.js';
+import type { ErrorClass } from '../../src/engine/types.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

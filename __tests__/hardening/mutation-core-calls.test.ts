@@ -19,9 +19,9 @@
 import { retry } from '../../src/api/retry.js';
 import { Retryable } from '../../src/api/retryable.js';
 import { withRetry } from '../../src/api/with-retry.js';
-import type { RetryOptions } from '../../src/core/options.js';
-import type { RateLimiterLike, RetryBudgetLike } from '../../src/core/seams.js';
-import type { GiveUpEvent, RetryEvent } from '../../src/core/types.js';
+import type { RetryOptions } from '../../src/engine/options.js';
+import type { RateLimiterLike, RetryBudgetLike } from '../../src/engine/seams.js';
+import type { GiveUpEvent, RetryEvent } from '../../src/engine/types.js';
 import { RetryTimeoutError } from '../../src/errors/retry-timeout-error.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { flushMicrotasks, ManualClock } from '../../src/testing/manual-clock.js';

@@ -6,8 +6,8 @@
  * `retry-after-ms` of 0. The equivalent survivors are listed (with reasons) in
  * reports/mutation/areas/core-leaf-classify.verdicts.txt.
  */
-import { httpStatusOf, isThrottlingError, isTransientError } from '../../src/core/classify.js';
-import { parseRetryAfter, retryAfterMs } from '../../src/core/retry-after.js';
+import { httpStatusOf, isThrottlingError, isTransientError } from '../../src/decision/classify.js';
+import { parseRetryAfter, retryAfterMs } from '../../src/decision/retry-after.js';
 
 const NOW = Date.UTC(2024, 0, 1, 0, 0, 0);
 

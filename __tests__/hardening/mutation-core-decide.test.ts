@@ -6,10 +6,10 @@
  * a call rejects with, and the outcome reported for events. The equivalent survivors are
  * listed (with reasons) in reports/mutation/areas/core-loop-decide.verdicts.txt.
  */
-import { Call, type OperationSlot } from '../../src/core/call.js';
-import { classify, decide, decideAfterRetryIf } from '../../src/core/decide.js';
-import { failureOf, outcome } from '../../src/core/failure.js';
-import type { Policy } from '../../src/core/options.js';
+import { Call, type OperationSlot } from '../../src/engine/call.js';
+import { classify, decide, decideAfterRetryIf } from '../../src/decision/decide.js';
+import { failureOf, outcome } from '../../src/engine/failure.js';
+import type { Policy } from '../../src/engine/options.js';
 import { CircuitOpenError } from '../../src/errors/circuit-open-error.js';
 import { RetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
 import { RetryTimeoutError } from '../../src/errors/retry-timeout-error.js';

@@ -6,10 +6,10 @@
  * property descriptors, and raceAbort's abort paths and listener removal.
  */
 import { getEventListeners } from 'node:events';
-import { raceAbort } from '../../src/core/race-abort.js';
+import { raceAbort } from '../../src/engine/race-abort.js';
 import { withRetry } from '../../src/api/with-retry.js';
 import { retry } from '../../src/api/retry.js';
-import type { RetryEvent } from '../../src/core/types.js';
+import type { RetryEvent } from '../../src/engine/types.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { drive, networkError } from '../helpers/drive.js';
 

@@ -7,8 +7,8 @@
  */
 import { retry } from '../../src/api/retry.js';
 import { withRetry } from '../../src/api/with-retry.js';
-import type { AttemptContext, GiveUpEvent, RetryEvent } from '../../src/core/types.js';
-import type { CircuitBreakerLike, OperationRecorder, RateLimiterLike, RetryBudgetLike } from '../../src/core/seams.js';
+import type { AttemptContext, GiveUpEvent, RetryEvent } from '../../src/engine/types.js';
+import type { CircuitBreakerLike, OperationRecorder, RateLimiterLike, RetryBudgetLike } from '../../src/engine/seams.js';
 import { CircuitOpenError } from '../../src/errors/circuit-open-error.js';
 import { RetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
 import { RetryTimeoutError } from '../../src/errors/retry-timeout-error.js';

@@ -5,9 +5,9 @@
  * `retryOn`/`abortOn` and `signal`, what `mergeOptions` keeps, and the `timed` flag, seen
  * through the `elapsedMs` the hooks and `retryIf` get when nothing else records time.
  */
-import { calculateDelay } from '../../src/core/backoff.js';
-import { mergeOptions, normalizeOptions, type RetryOptions } from '../../src/core/options.js';
-import type { GiveUpEvent, RetryEvent, RetryIfInfo } from '../../src/core/types.js';
+import { calculateDelay } from '../../src/decision/backoff.js';
+import { mergeOptions, normalizeOptions, type RetryOptions } from '../../src/engine/options.js';
+import type { GiveUpEvent, RetryEvent, RetryIfInfo } from '../../src/engine/types.js';
 import { retry } from '../../src/api/retry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { drive, networkError } from '../helpers/drive.js';

@@ -6,10 +6,10 @@
  */
 import { getEventListeners } from 'node:events';
 import vm from 'node:vm';
-import { MAX_TIMER_DELAY, systemClock } from '../../src/core/clock.js';
-import { MAX_MESSAGE_LENGTH, summarizeError } from '../../src/core/error-summary.js';
-import { callHook, reportHookError } from '../../src/core/hook-errors.js';
-import { describe as describeValue, isErrorLike, safeGet } from '../../src/core/safe.js';
+import { MAX_TIMER_DELAY, systemClock } from '../../src/engine/clock.js';
+import { MAX_MESSAGE_LENGTH, summarizeError } from '../../src/registry/error-summary.js';
+import { callHook, reportHookError } from '../../src/observers/hook-errors.js';
+import { describe as describeValue, isErrorLike, safeGet } from '../../src/observers/safe.js';
 
 /** A `Proxy` whose every trap throws. */
 function hostileProxy(): object {

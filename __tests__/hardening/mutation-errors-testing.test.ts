@@ -16,7 +16,7 @@ import { isRetryExhaustedError, RetryExhaustedError } from '../../src/errors/ret
 import { isRetryTimeoutError, RetryTimeoutError } from '../../src/errors/retry-timeout-error.js';
 import { isTransientErrorInstance, TransientError } from '../../src/errors/transient-error.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
-import type { RetryAttempt } from '../../src/core/types.js';
+import type { RetryAttempt } from '../../src/engine/types.js';
 
 const attempt = (n: number): RetryAttempt => ({
   operationName: 'op', attemptNumber: n, delay: 0, success: false, timestamp: 0, durationMs: 1,

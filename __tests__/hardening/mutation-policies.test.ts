@@ -3,13 +3,13 @@
  * src/policies: boundaries (`>=` vs `>`), snapshot fields nobody read, guards that only matter
  * on misuse, and the fallbacks of the option validators.
  */
-import { AdaptiveRateLimiter } from '../../src/policies/adaptive-rate-limiter.js';
-import { CircuitBreaker, type CircuitStateChange } from '../../src/policies/circuit-breaker.js';
-import { cubicRate } from '../../src/policies/cubic.js';
-import { Listeners } from '../../src/policies/listeners.js';
-import { RetryBudget } from '../../src/policies/retry-budget.js';
-import { RollingWindow } from '../../src/policies/rolling-window.js';
-import { clockOption, nonNegativeNumber, openFraction, positiveInteger, positiveNumber, readOptions, unitFraction } from '../../src/policies/validate.js';
+import { AdaptiveRateLimiter } from '../../src/strategies/adaptive-rate-limiter.js';
+import { CircuitBreaker, type CircuitStateChange } from '../../src/strategies/circuit-breaker.js';
+import { cubicRate } from '../../src/strategies/cubic.js';
+import { Listeners } from '../../src/strategies/listeners.js';
+import { RetryBudget } from '../../src/strategies/retry-budget.js';
+import { RollingWindow } from '../../src/strategies/rolling-window.js';
+import { clockOption, nonNegativeNumber, openFraction, positiveInteger, positiveNumber, readOptions, unitFraction } from '../../src/strategies/validate.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
 function events(breaker: CircuitBreaker): CircuitStateChange[] {

@@ -8,7 +8,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { retry } from '../../src/api/retry.js';
-import type { GiveUpReason } from '../../src/core/types.js';
+import type { GiveUpReason } from '../../src/engine/types.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import type { RegistryEvent } from '../../src/registry/types.js';
 import { flushMicrotasks, ManualClock } from '../../src/testing/manual-clock.js';

@@ -1,4 +1,4 @@
-import type { OperationRecorder } from '../../src/core/seams.js';
+import type { OperationRecorder } from '../../src/engine/seams.js';
 import type { OperationRecord } from '../../src/registry/operation-record.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 

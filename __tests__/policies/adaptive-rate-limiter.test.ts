@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { AdaptiveRateLimiter } from '../../src/policies/adaptive-rate-limiter';
-import { cubicK, cubicRate } from '../../src/policies/cubic';
+import { AdaptiveRateLimiter } from '../../src/strategies/adaptive-rate-limiter';
+import { cubicK, cubicRate } from '../../src/strategies/cubic';
 import { ManualClock } from '../../src/testing/manual-clock';
 
 /** Reports `count` unthrottled results, evenly over `ms`. */

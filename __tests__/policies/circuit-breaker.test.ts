@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CircuitBreaker, type CircuitStateChange } from '../../src/policies/circuit-breaker';
+import { CircuitBreaker, type CircuitStateChange } from '../../src/strategies/circuit-breaker';
 import { ManualClock } from '../../src/testing/manual-clock';
 
 function failTimes(breaker: CircuitBreaker, n: number): void {

@@ -1,4 +1,4 @@
-import { cubicK, cubicRate } from '../../src/policies/cubic';
+import { cubicK, cubicRate } from '../../src/strategies/cubic';
 
 describe('cubic', () => {
   it('K is the cube root of maxRate * (1 - beta) / scale', () => {

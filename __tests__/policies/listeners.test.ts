@@ -1,4 +1,4 @@
-import { Listeners } from '../../src/policies/listeners';
+import { Listeners } from '../../src/strategies/listeners';
 
 describe('Listeners', () => {
   it('calls listeners in subscription order with the one event object', () => {

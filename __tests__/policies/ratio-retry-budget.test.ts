@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RatioRetryBudget } from '../../src/policies/ratio-retry-budget';
+import { RatioRetryBudget } from '../../src/strategies/ratio-retry-budget';
 import { ManualClock } from '../../src/testing/manual-clock';
 
 function grantsInARow(budget: RatioRetryBudget, max = 10_000): number {

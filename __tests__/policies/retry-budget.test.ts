@@ -1,8 +1,8 @@
-import { RatioRetryBudget } from '../../src/policies/ratio-retry-budget';
-import { RetryBudget } from '../../src/policies/retry-budget.js';
-import { TokenBucketRetryBudget } from '../../src/policies/token-bucket-retry-budget';
+import { RatioRetryBudget } from '../../src/strategies/ratio-retry-budget';
+import { RetryBudget } from '../../src/strategies/retry-budget.js';
+import { TokenBucketRetryBudget } from '../../src/strategies/token-bucket-retry-budget';
 import { ManualClock } from '../../src/testing/manual-clock';
-import * as barrel from '../../src/policies/index';
+import * as barrel from '../../src/strategies/index';
 
 describe('RetryBudget factories', () => {
   it('RetryBudget.ratio builds a RatioRetryBudget with the given options', () => {

@@ -1,4 +1,4 @@
-import { RollingWindow } from '../../src/policies/rolling-window';
+import { RollingWindow } from '../../src/strategies/rolling-window';
 
 describe('RollingWindow', () => {
   it('sums counters over the buckets of the window', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { TokenBucketRetryBudget } from '../../src/policies/token-bucket-retry-budget';
+import { TokenBucketRetryBudget } from '../../src/strategies/token-bucket-retry-budget';
 
 describe('TokenBucketRetryBudget', () => {
   it('uses the AWS SDK standard quota as defaults and starts full', () => {

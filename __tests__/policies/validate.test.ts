@@ -1,5 +1,5 @@
-import { describe as describeValue } from '../../src/core/safe';
-import { positiveInteger, readOptions } from '../../src/policies/validate';
+import { describe as describeValue } from '../../src/observers/safe';
+import { positiveInteger, readOptions } from '../../src/strategies/validate';
 
 describe('policy option validation', () => {
   // The policies describe a rejected value as the loop's options do (src/core/safe.ts).

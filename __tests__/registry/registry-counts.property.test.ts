@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { retry } from '../../src/api/retry';
-import type { GiveUpReason } from '../../src/core/types';
+import type { GiveUpReason } from '../../src/engine/types';
 import { PermanentError } from '../../src/errors/permanent-error';
 import { TransientError } from '../../src/errors/transient-error';
 import { RetryRegistry } from '../../src/registry/retry-registry';

@@ -1,8 +1,8 @@
 import { expectTypeOf } from 'expect-type';
 import { retry } from '../../src/api/retry.js';
 import { withRetry } from '../../src/api/with-retry.js';
-import type { RetryOptions } from '../../src/core/options.js';
-import type { AttemptContext } from '../../src/core/types.js';
+import type { RetryOptions } from '../../src/engine/options.js';
+import type { AttemptContext } from '../../src/engine/types.js';
 
 // Type tests: they fail at compile time (ts-jest type-checks this file), the runtime part only
 // keeps Jest from reporting an empty suite.

@@ -1,8 +1,8 @@
-import { systemClock } from '../core/clock.js';
-import { isAbortError, isThrottlingError } from '../core/classify.js';
-import type { RetryOptions } from '../core/options.js';
-import { retryAfterMs } from '../core/retry-after.js';
-import { safeGet } from '../core/safe.js';
+import { systemClock } from '../engine/clock.js';
+import { isAbortError, isThrottlingError } from '../decision/classify.js';
+import type { RetryOptions } from '../engine/options.js';
+import { retryAfterMs } from '../decision/retry-after.js';
+import { safeGet } from '../observers/safe.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
 import { RetryManager, type ExecutionContext } from './retry-manager.js';
 

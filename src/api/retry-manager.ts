@@ -1,8 +1,8 @@
-import { calculateDelay } from '../core/backoff.js';
-import { isTransientError } from '../core/classify.js';
-import { runCall, type AnyFunction } from '../core/run-call.js';
-import { matchesAny } from '../core/match.js';
-import { freezeOptions, mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
+import { calculateDelay } from '../decision/backoff.js';
+import { isTransientError } from '../decision/classify.js';
+import { runCall, type AnyFunction } from '../engine/run-call.js';
+import { matchesAny } from '../decision/match.js';
+import { freezeOptions, mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../engine/options.js';
 import { RetryRegistry } from '../registry/retry-registry.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
 

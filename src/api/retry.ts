@@ -1,6 +1,6 @@
-import { runCall, type AnyFunction } from '../core/run-call.js';
-import { normalizeOptions, type RetryOptions } from '../core/options.js';
-import type { AttemptContext } from '../core/types.js';
+import { runCall, type AnyFunction } from '../engine/run-call.js';
+import { normalizeOptions, type RetryOptions } from '../engine/options.js';
+import type { AttemptContext } from '../engine/types.js';
 
 /**
  * Calls `fn` until it succeeds, retrying transient failures with exponential backoff. `fn`

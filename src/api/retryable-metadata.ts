@@ -9,8 +9,8 @@
  * the declaring prototype (or class, for a static method), exactly where legacy mode puts it.
  */
 import 'reflect-metadata';
-import type { OperationSlot } from '../core/run-call.js';
-import type { RetryOptions } from '../core/options.js';
+import type { OperationSlot } from '../engine/run-call.js';
+import type { RetryOptions } from '../engine/options.js';
 
 /**
  * The reflect-metadata key under which `@Retryable` stores a method's resolved options, on the

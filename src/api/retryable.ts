@@ -6,10 +6,10 @@
  * (shared by every instance), and the wrapper `withRetry` uses (`makeWrapper`), with `this` kept.
  */
 import 'reflect-metadata';
-import type { AnyFunction, OperationSlot } from '../core/run-call.js';
-import { makeWrapper } from '../core/wrapper.js';
-import { freezeOptions, normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
-import type { ErrorClass } from '../core/types.js';
+import type { AnyFunction, OperationSlot } from '../engine/run-call.js';
+import { makeWrapper } from '../engine/wrapper.js';
+import { freezeOptions, normalizeOptions, type Policy, type RetryOptions } from '../engine/options.js';
+import type { ErrorClass } from '../engine/types.js';
 import { findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
 
 export { RETRYABLE_METADATA, getRetryableOptions } from './retryable-metadata.js';

@@ -1,6 +1,6 @@
-import type { AnyFunction } from '../core/run-call.js';
-import { makeWrapper } from '../core/wrapper.js';
-import { normalizeOptions, type Policy, type RetryOptions } from '../core/options.js';
+import type { AnyFunction } from '../engine/run-call.js';
+import { makeWrapper } from '../engine/wrapper.js';
+import { normalizeOptions, type Policy, type RetryOptions } from '../engine/options.js';
 
 /**
  * Wraps `fn` so every call of the wrapper retries it. The wrapper has `fn`'s parameters, `this`,

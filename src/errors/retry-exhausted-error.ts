@@ -1,4 +1,4 @@
-import type { GiveUpReason, RetryAttempt } from '../core/types.js';
+import type { GiveUpReason, RetryAttempt } from '../engine/types.js';
 import { brand, isBranded } from './brand.js';
 
 /** The fields of a {@link RetryExhaustedError}. */

@@ -1,4 +1,4 @@
-import type { ErrorSummary, RetryAttempt } from '../core/types.js';
+import type { ErrorSummary, RetryAttempt } from '../engine/types.js';
 
 const INITIAL_CAPACITY = 8;
 

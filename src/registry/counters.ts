@@ -1,4 +1,4 @@
-import type { GiveUpReason } from '../core/types.js';
+import type { GiveUpReason } from '../engine/types.js';
 import type { CallFigures } from './types.js';
 
 /** The exact counters kept for an operation and for a whole registry. */

@@ -1,6 +1,6 @@
-import { summarizeError } from '../core/error-summary.js';
-import type { AttemptOutcome, OperationRecorder } from '../core/seams.js';
-import type { ErrorSummary, GiveUpReason, RetryAttempt } from '../core/types.js';
+import { summarizeError } from './error-summary.js';
+import type { AttemptOutcome, OperationRecorder } from '../engine/seams.js';
+import type { ErrorSummary, GiveUpReason, RetryAttempt } from '../engine/types.js';
 import { AttemptRing } from './attempt-ring.js';
 import { Counters } from './counters.js';
 import { fromMap } from './own-keys.js';

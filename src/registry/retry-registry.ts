@@ -1,6 +1,6 @@
-import { reportHookError } from '../core/hook-errors.js';
-import type { AttemptRecorder } from '../core/seams.js';
-import type { HookName } from '../core/types.js';
+import { reportHookError } from '../observers/hook-errors.js';
+import type { AttemptRecorder } from '../engine/seams.js';
+import type { HookName } from '../engine/types.js';
 import { Counters } from './counters.js';
 import { OperationRecord, type RecordHost } from './operation-record.js';
 import { setOwn } from './own-keys.js';

@@ -1,4 +1,4 @@
-import type { ErrorSummary, GiveUpReason, HookName, RetryAttempt } from '../core/types.js';
+import type { ErrorSummary, GiveUpReason, HookName, RetryAttempt } from '../engine/types.js';
 
 /**
  * The figures every statistics object carries, for one operation or a whole registry.

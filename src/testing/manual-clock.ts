@@ -1,4 +1,4 @@
-import type { Clock } from '../core/seams.js';
+import type { Clock } from '../engine/seams.js';
 
 interface Timer {
   readonly due: number;

@@ -1,4 +1,4 @@
-import { describe } from './safe.js';
+import { describe } from '../observers/safe.js';
 
 /** Throws a `TypeError` naming the option and the value it got. */
 export function typeFail(option: string, expected: string, value: unknown): never {

@@ -1,5 +1,5 @@
-import type { ErrorSummary } from './types.js';
-import { describe, safeGet } from './safe.js';
+import type { ErrorSummary } from '../engine/types.js';
+import { describe, safeGet } from '../observers/safe.js';
 
 /** The longest message kept in history; longer ones are cut, so one huge message cannot balloon memory. */
 export const MAX_MESSAGE_LENGTH = 1024;

@@ -20,7 +20,7 @@ import { Context } from './attempt-context.js';
 import { Call, type AnyFunction, type OperationSlot } from './call.js';
 import { close, endAttempt, fulfilled, giveUp, succeed, tellRetry } from './call-end.js';
 import { MAX_TIMER_DELAY, systemClock } from './clock.js';
-import { classify, decide, decideAfterRetryIf } from './decide.js';
+import { classify, decide, decideAfterRetryIf } from '../decision/decide.js';
 import type { Policy } from './options.js';
 import type { OperationRecorder } from './seams.js';
 import type { GiveUpReason } from './types.js';

@@ -5,9 +5,9 @@
  * rejects with; `close` releases what the call holds.
  */
 import type { Call, OperationSlot } from './call.js';
-import { summarizeError } from './error-summary.js';
+import { summarizeError } from '../registry/error-summary.js';
 import { failureOf, outcome } from './failure.js';
-import { callHook } from './hook-errors.js';
+import { callHook } from '../observers/hook-errors.js';
 import type { Policy } from './options.js';
 import type { AttemptOutcome, OperationRecorder } from './seams.js';
 import type { GiveUpEvent, GiveUpReason, RetryAttempt, RetryEvent } from './types.js';

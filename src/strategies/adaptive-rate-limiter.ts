@@ -1,4 +1,4 @@
-import type { Clock, RateLimiterLike } from '../core/seams.js';
+import type { Clock, RateLimiterLike } from '../engine/seams.js';
 import { cubicRate } from './cubic.js';
 import { clockOption, openFraction, positiveNumber, readOptions, unitFraction } from './validate.js';
 

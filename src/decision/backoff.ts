@@ -1,5 +1,5 @@
-import type { JitterStrategy } from './types.js';
-import { checkFunction, checkNumber, rangeFail, typeFail } from './validate.js';
+import type { JitterStrategy } from '../engine/types.js';
+import { checkFunction, checkNumber, rangeFail, typeFail } from '../engine/validate.js';
 
 /** The options {@link calculateDelay} reads. */
 export interface BackoffOptions {

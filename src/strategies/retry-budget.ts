@@ -1,4 +1,4 @@
-import type { RetryBudgetLike } from '../core/seams.js';
+import type { RetryBudgetLike } from '../engine/seams.js';
 import { RatioRetryBudget, type RatioRetryBudgetOptions } from './ratio-retry-budget.js';
 import { TokenBucketRetryBudget, type TokenBucketRetryBudgetOptions } from './token-bucket-retry-budget.js';
 

@@ -1,5 +1,5 @@
 import { MAX_CAUSE_DEPTH } from './classify.js';
-import { safeGet } from './safe.js';
+import { safeGet } from '../observers/safe.js';
 
 const DELAY_SECONDS = /^\d+(?:\.\d+)?$/;
 

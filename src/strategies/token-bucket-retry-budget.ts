@@ -1,4 +1,4 @@
-import type { RetryBudgetLike } from '../core/seams.js';
+import type { RetryBudgetLike } from '../engine/seams.js';
 import { nonNegativeNumber, positiveNumber, readOptions } from './validate.js';
 
 /** Options of {@link RetryBudget.tokenBucket}. Every one is optional; `undefined` means the default. */

@@ -1,4 +1,4 @@
-import type { CircuitBreakerLike, Clock } from '../core/seams.js';
+import type { CircuitBreakerLike, Clock } from '../engine/seams.js';
 import { Listeners } from './listeners.js';
 import { RollingWindow } from './rolling-window.js';
 import { clockOption, nonNegativeNumber, positiveInteger, positiveNumber, readOptions, unitFraction } from './validate.js';

@@ -4,9 +4,9 @@
  * (so `{ windowMs: undefined }` cannot erase a default) and throws `TypeError` for a wrong type
  * and `RangeError` for a value out of range.
  */
-import type { Clock } from '../core/seams.js';
-import { systemClock } from '../core/clock.js';
-import { describe } from '../core/safe.js';
+import type { Clock } from '../engine/seams.js';
+import { systemClock } from '../engine/clock.js';
+import { describe } from '../observers/safe.js';
 
 function fail(Kind: typeof TypeError | typeof RangeError, owner: string, name: string, rule: string, value: unknown): never {
   throw new Kind(`maestro-retry: ${owner} option \`${name}\` must be ${rule}, got ${describe(value)}`);

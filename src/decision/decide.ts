@@ -5,11 +5,11 @@
  */
 import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
 import { computeDelay } from './backoff.js';
-import type { Call } from './call.js';
+import type { Call } from '../engine/call.js';
 import { isTimeoutError, isTransientError } from './classify.js';
 import { matchesAny } from './match.js';
 import { retryAfterMs } from './retry-after.js';
-import type { GiveUpReason } from './types.js';
+import type { GiveUpReason } from '../engine/types.js';
 
 /**
  * Whether the last attempt may be retried, by the decision order of API.md 4 when no

@@ -12,7 +12,7 @@
  */
 import { Context } from './attempt-context.js';
 import type { AnyFunction, OperationSlot } from './call.js';
-import { callHook } from './hook-errors.js';
+import { callHook } from '../observers/hook-errors.js';
 import { endInternally, recorderOf, startTime, tellInternalFailure } from './call-end.js';
 import { resume, resumeLater } from './lean-loop.js';
 import type { Policy } from './options.js';

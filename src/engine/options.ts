@@ -1,6 +1,6 @@
 import { defaultRegistry } from '../registry/default-registry.js';
 import type { RetryRegistry } from '../registry/retry-registry.js';
-import { normalizeBackoff, type BackoffParams } from './backoff.js';
+import { normalizeBackoff, type BackoffParams } from '../decision/backoff.js';
 import { systemClock } from './clock.js';
 import type { CircuitBreakerLike, Clock, RateLimiterLike, RetryBudgetLike } from './seams.js';
 import type { ErrorClass, GiveUpEvent, HookName, JitterStrategy, RetryEvent, RetryIfInfo } from './types.js';

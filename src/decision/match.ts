@@ -1,4 +1,4 @@
-import type { ErrorClass } from './types.js';
+import type { ErrorClass } from '../engine/types.js';
 
 /** Whether `error` is an instance of one of `classes` (a throwing `Symbol.hasInstance` does not match). */
 export function matchesAny(classes: readonly ErrorClass[], error: unknown): boolean {

@@ -1,4 +1,4 @@
-import type { HookName } from './types.js';
+import type { HookName } from '../engine/types.js';
 import { describe, safeGet } from './safe.js';
 
 /**

@@ -2,7 +2,7 @@ import { AttemptTimeoutError, isAttemptTimeoutError } from '../errors/attempt-ti
 import { isOrMarked, markOf } from '../errors/brand.js';
 import { isPermanentError, PermanentError } from '../errors/permanent-error.js';
 import { TransientError } from '../errors/transient-error.js';
-import { isErrorLike, safeGet } from './safe.js';
+import { isErrorLike, safeGet } from '../observers/safe.js';
 
 /** How many `cause` links are followed below the error itself. */
 export const MAX_CAUSE_DEPTH = 10;

@@ -14,8 +14,8 @@ import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
 import { Context } from './attempt-context.js';
 import { Call, type AnyFunction, type OperationSlot } from './call.js';
 import { close, endAttempt, fulfilled, giveUp, recorderOf, record, startTime, succeed, tellRetry } from './call-end.js';
-import { isThrottlingError } from './classify.js';
-import { classify, decide, decideAfterRetryIf } from './decide.js';
+import { isThrottlingError } from '../decision/classify.js';
+import { classify, decide, decideAfterRetryIf } from '../decision/decide.js';
 import type { Policy } from './options.js';
 import { raceAbort } from './race-abort.js';
 

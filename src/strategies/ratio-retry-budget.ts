@@ -1,4 +1,4 @@
-import type { Clock, RetryBudgetLike } from '../core/seams.js';
+import type { Clock, RetryBudgetLike } from '../engine/seams.js';
 import { RollingWindow } from './rolling-window.js';
 import { clockOption, nonNegativeNumber, positiveNumber, readOptions } from './validate.js';
 

@@ -1,0 +1,111 @@
+/**
+ * The one event stream of the library. Every call reports its life to a list of observers:
+ * the registry, the hooks (`onRetry`, `onSuccess`, `onGiveUp`), and whatever a user adds
+ * (`observers` option, `registry.subscribe`). Policies report their own events through the
+ * same interface (`policy.subscribe(observer)`).
+ *
+ * This file holds types only, so every module can depend on it without a cycle.
+ */
+import type { GiveUpReason } from '../engine/types.js';
+
+/**
+ * How an attempt ended: `'success'`; `'error'`, it threw or rejected; `'result'`, it fulfilled
+ * with a value that `retryOnResult` rejected.
+ */
+export type AttemptOutcomeKind = 'success' | 'error' | 'result';
+
+/** A call has started, before its first attempt. */
+export interface CallStartedEvent {
+  readonly operationName: string;
+  /** The clock's time at the start (epoch ms with the system clock). */
+  readonly timestamp: number;
+}
+
+/** One attempt has ended. */
+export interface AttemptEndedEvent {
+  readonly operationName: string;
+  /** The attempt's number, from 1. */
+  readonly attempt: number;
+  /** The delay waited before this attempt, in ms (0 for the first). */
+  readonly delay: number;
+  readonly outcome: AttemptOutcomeKind;
+  /** The error, when `outcome` is `'error'`. */
+  readonly error?: unknown;
+  /** The value, when `outcome` is `'success'` or `'result'`. */
+  readonly result?: unknown;
+  /** When the attempt started, in the clock's time. */
+  readonly timestamp: number;
+  readonly durationMs: number;
+  /** `true` for an attempt started by hedging rather than after a failure. */
+  readonly hedge?: boolean;
+  /** `true` when the attempt was cancelled because another attempt of the call won. */
+  readonly cancelled?: boolean;
+}
+
+/** A retry has been decided: the next attempt starts after `delay` ms. */
+export interface RetryScheduledEvent {
+  readonly operationName: string;
+  /** The attempt that just failed. */
+  readonly attempt: number;
+  /** The delay before the next attempt, in ms. */
+  readonly delay: number;
+  /** The failed attempt's error, when it failed with one. */
+  readonly error?: unknown;
+  /** The failed attempt's value, when `retryOnResult` rejected it. */
+  readonly result?: unknown;
+  /** Retries left after the next attempt has been counted. */
+  readonly retriesLeft: number;
+  /** Time since the call started, in ms. */
+  readonly elapsedMs: number;
+}
+
+/** The call has settled. */
+export interface CallEndedEvent {
+  readonly operationName: string;
+  /** Attempts made (an attempt a strategy refused is not counted). */
+  readonly attempts: number;
+  /** Total time waited between attempts, in ms. */
+  readonly totalDelayMs: number;
+  readonly elapsedMs: number;
+  /** The clock's time at the end. */
+  readonly timestamp: number;
+  /** Set when the call failed: why it gave up. */
+  readonly reason?: GiveUpReason;
+  /** What the call rejects with, when it failed. */
+  readonly error?: unknown;
+  /** The value the call fulfils with, when it succeeded. */
+  readonly result?: unknown;
+  /** The last attempt's error, when the call failed (may differ from `error`, e.g. with `wrapError`). */
+  readonly lastError?: unknown;
+}
+
+/**
+ * Something a policy did or saw: a breaker changed state, a budget refused a retry, a limiter
+ * throttled, a shared store fell back to local state. `policy` says which kind of policy,
+ * `name` which instance (its `name` option), `type` what happened; the rest is per type.
+ */
+export interface PolicyEvent {
+  readonly policy: 'circuit-breaker' | 'retry-budget' | 'rate-limiter' | 'hedging' | 'fallback' | (string & {});
+  readonly name: string;
+  readonly type: string;
+  /** The clock's time of the event. */
+  readonly timestamp: number;
+  /** The operation whose call caused the event, when one did. */
+  readonly operationName?: string;
+  /** Per-type details (for a breaker's `'state-change'`: `from`, `to`). */
+  readonly [detail: string]: unknown;
+}
+
+/**
+ * What receives the event stream. Every method is optional. `retryScheduled` may return a
+ * promise, which the call waits for (as it does for `onRetry`), never past its deadline or its
+ * signal. An observer that throws or rejects is reported once per observer method and
+ * operation (a process warning, or `onHookError`) and the call goes on.
+ */
+export interface CallObserver {
+  callStarted?(event: CallStartedEvent): void;
+  attemptEnded?(event: AttemptEndedEvent): void;
+  retryScheduled?(event: RetryScheduledEvent): void | PromiseLike<void>;
+  callEnded?(event: CallEndedEvent): void;
+  policyEvent?(event: PolicyEvent): void;
+}
