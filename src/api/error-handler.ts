@@ -62,9 +62,9 @@ export class ErrorHandler {
         : { action: 'fail', reason: 'non-retryable', message: `not retryable: ${label(error)}`, category: 'permanent' };
     }
     const category: ErrorCategory = decision.verdict === 'throttling' ? 'throttled' : 'transient';
-    const messages: Record<string, string> = {
+    const messages: Partial<Record<string, string>> = {
       exhausted: `attempt ${attempt} was the last of ${s.maxRetries + 1}`,
-      'retry-after': `the server asked to wait longer than maxDelay (${s.backoff.maxDelay} ms) or the time left`,
+      'retry-after': `the server asked to wait ${String(decision.retryAfterMs)} ms, more than maxDelay (${s.backoff.maxDelay} ms) or the time left`,
       timeout: `the next delay would pass the ${String(s.timeout)} ms timeout`,
     };
     return { action: 'fail', reason: decision.reason, message: messages[decision.reason] ?? decision.reason, category };
