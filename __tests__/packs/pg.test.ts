@@ -85,6 +85,36 @@ describe('pgErrors on errors shaped like pg\'s', () => {
   });
 });
 
+describe('pgErrors in the classify option', () => {
+  /** Attempts `retry()` makes for a function that fails with `error` every time. */
+  async function attemptsFor(error: unknown, options: Parameters<typeof withPack>[1] = {}): Promise<number> {
+    let attempts = 0;
+    await retry(() => { attempts++; throw error; }, withPack(pack, { maxRetries: 2, initialDelay: 0, ...options })).catch(() => undefined);
+    return attempts;
+  }
+
+  test('what the pack does not know, the default classification decides', async () => {
+    expect(await attemptsFor(new Error('socket hang up'))).toBe(1);
+    expect(await attemptsFor(new Error('request timed out'))).toBe(3); // the default retries timeouts
+    expect(await attemptsFor(serverError('40001'))).toBe(3);
+    expect(await attemptsFor(new Error('Connection terminated unexpectedly'))).toBe(3);
+    // The default alone would retry this one (its message mentions a timeout); the pack's
+    // answer comes first: a bad parameter value (22023) is permanent.
+    expect(await attemptsFor(serverError('22023', 'invalid value for parameter "statement_timeout": "soon"'))).toBe(1);
+    expect(await attemptsFor(new Error('invalid value for parameter "statement_timeout": "soon"'))).toBe(3);
+  });
+
+  test('a classifier listed before the pack answers first; retryIf, when given, decides alone', async () => {
+    // A key chosen from what the transaction read: a unique violation is a lost race, worth another try.
+    const raceOnKey = (error: unknown) => ((error as { constraint?: string }).constraint === 'orders_number_key' ? 'transient' as const : undefined);
+    const lostRace = Object.assign(serverError('23505'), { constraint: 'orders_number_key' });
+    expect(await attemptsFor(lostRace)).toBe(1);
+    expect(await attemptsFor(lostRace, { classify: [raceOnKey, pack] })).toBe(3);
+    expect(await attemptsFor(serverError('23505'), { classify: [raceOnKey, pack] })).toBe(1);
+    expect(await attemptsFor(serverError('40001'), { retryIf: () => false })).toBe(1);
+  });
+});
+
 describeWithService(postgres, 'pgErrors against PostgreSQL', () => {
   const table = `packs_pg_${process.pid}_${Date.now().toString(36)}`;
   let pool: Pool;

@@ -99,11 +99,10 @@ function judgeServerError(errno: number, message: string, retryQueryInterrupted:
  *     await conn.query('UPDATE stock SET quantity = quantity - 1 WHERE sku = ?', [sku]);
  *     await conn.query('INSERT INTO orders (sku) VALUES (?)', [sku]);
  *     await conn.commit();
- *   } catch (error) {
- *     await conn.rollback().catch(() => conn.destroy());
- *     throw error;
- *   } finally {
  *     conn.release();
+ *   } catch (error) {
+ *     await conn.rollback().then(() => conn.release(), () => conn.destroy());
+ *     throw error;
  *   }
  * }, { classify: [mysqlErrors()] });
  */
@@ -115,6 +114,7 @@ export function mysqlErrors(options?: MysqlErrorsOptions): ErrorClassifier {
     if (typeof errno === 'number' && typeof safeGet(error, 'sqlState') === 'string') {
       return judgeServerError(errno, message, retryQueryInterrupted);
     }
+    // A number without a SQLSTATE: a client library's (2006, 2013), passed on by a proxy or a wrapper.
     if (typeof errno === 'number' && SERVER_ERRORS.has(errno)) return SERVER_ERRORS.get(errno);
     const code = stringOf(error, 'code');
     return (code === undefined ? undefined : CLIENT_CODES.get(code)) ?? CLIENT_MESSAGES.get(message) ?? socketAnswer(error);
