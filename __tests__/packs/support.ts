@@ -1,0 +1,138 @@
+/**
+ * What the error-pack suites share: a real HTTP server on loopback whose answer each test
+ * sets, a port nothing listens on, and a clock that records the engine's waits instead of
+ * waiting them.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ErrorClassifier } from '../../src/decision/classifier.js';
+import { isTransientError } from '../../src/decision/classify.js';
+import type { Clock } from '../../src/engine/seams.js';
+
+/** How the server answers one request; `n` counts requests from 1. */
+export type Answer = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+
+/** A node:http server on 127.0.0.1 (port 0) that answers 200 "ok" unless a test sets `answer`. */
+export interface LoopbackServer {
+  readonly url: string;
+  readonly port: number;
+  /** Requests received so far. */
+  readonly requests: number;
+  /** How the next requests are answered; `undefined`: 200 "ok". */
+  answer: Answer | undefined;
+  /** Forgets the request count and the answer. */
+  reset(): void;
+  /** Closes every connection and the server. */
+  close(): Promise<void>;
+}
+
+/** Starts a {@link LoopbackServer}. Request bodies are read before `answer` runs. */
+export async function loopbackServer(): Promise<LoopbackServer> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests++;
+      if (state.answer === undefined) res.end('ok');
+      else state.answer(req, res, requests);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const state: LoopbackServer = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    get requests() {
+      return requests;
+    },
+    answer: undefined,
+    reset() {
+      requests = 0;
+      state.answer = undefined;
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+  return state;
+}
+
+/** Answers with `status`, the given headers and a short body. */
+export function status(code: number, headers: Record<string, string> = {}, body = `status ${code}`): Answer {
+  return (_req, res) => {
+    res.writeHead(code, headers);
+    res.end(body);
+  };
+}
+
+/** Destroys the connection without an answer (the client sees ECONNRESET or "other side closed"). */
+export const reset: Answer = (req) => {
+  req.socket.destroy();
+};
+
+/** Never answers, so the client's own timeout fires (the connection closes with the server). */
+export const silent: Answer = () => {};
+
+/** The first answer `times` times, then 200 "ok": a fault that clears. */
+export function thenOk(answer: Answer, times = 1): Answer {
+  return (req, res, n) => {
+    if (n <= times) answer(req, res, n);
+    else res.end('ok');
+  };
+}
+
+/** A loopback port nothing listens on: bound, then released. Connecting to it is refused. */
+export async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A clock for the engine that records each wait and returns at once, moving its own time
+ * forward: a test sees the delays a call would have waited (a server's Retry-After, a gRPC
+ * pushback) without waiting them.
+ */
+export class RecordingClock implements Clock {
+  /** Every wait asked for, in ms, in order. */
+  readonly waits: number[] = [];
+  #now = Date.now();
+
+  now(): number {
+    return this.#now;
+  }
+
+  sleep(ms: number): Promise<void> {
+    this.waits.push(ms);
+    this.#now += ms;
+    return Promise.resolve();
+  }
+}
+
+/** The error `promise` rejects with; fails the test when it fulfils. */
+export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}
+
+/**
+ * The retry options that put `pack` in charge of the classification. Until the engine's
+ * `classify` option lands this is a `retryIf` that retries what the pack calls transient or
+ * throttling, and what the default classification retries when the pack answers `undefined`.
+ */
+export function using(pack: ErrorClassifier): { retryIf: (error: unknown) => boolean } {
+  return {
+    retryIf: (error) => {
+      const answer = pack(error);
+      if (answer === undefined) return isTransientError(error);
+      return (typeof answer === 'string' ? answer : answer.verdict) !== 'permanent';
+    },
+  };
+}
