@@ -3,8 +3,10 @@
  * sets, a port nothing listens on, and a clock that records the engine's waits instead of
  * waiting them.
  */
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { ErrorClassifier } from '../../src/decision/classifier.js';
 import { isTransientError } from '../../src/decision/classify.js';
 import type { Clock } from '../../src/engine/seams.js';
@@ -33,8 +35,7 @@ export async function loopbackServer(): Promise<LoopbackServer> {
     req.resume();
     req.on('end', () => {
       requests++;
-      if (state.answer === undefined) res.end('ok');
-      else state.answer(req, res, requests);
+      (state.answer ?? ok)(req, res, requests);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -74,12 +75,14 @@ export const reset: Answer = (req) => {
 /** Never answers, so the client's own timeout fires (the connection closes with the server). */
 export const silent: Answer = () => {};
 
-/** The first answer `times` times, then 200 "ok": a fault that clears. */
-export function thenOk(answer: Answer, times = 1): Answer {
-  return (req, res, n) => {
-    if (n <= times) answer(req, res, n);
-    else res.end('ok');
-  };
+/** 200 "ok". */
+export const ok: Answer = (_req, res) => {
+  res.end('ok');
+};
+
+/** `fault` for the first request, then `after` (200 "ok"): a fault that clears. */
+export function thenOk(fault: Answer, after: Answer = ok): Answer {
+  return (req, res, n) => (n === 1 ? fault : after)(req, res, n);
 }
 
 /** A loopback port nothing listens on: bound, then released. Connecting to it is refused. */
@@ -135,4 +138,52 @@ export function using(pack: ErrorClassifier): { retryIf: (error: unknown) => boo
       return (typeof answer === 'string' ? answer : answer.verdict) !== 'permanent';
     },
   };
+}
+
+/**
+ * Runs `script` (an ESM TypeScript file in this folder) in a plain `node --import tsx` child
+ * with `input` as its JSON argument, and resolves with the JSON it prints. For clients that
+ * cannot run inside Jest: got is ESM only (Jest compiles these suites to CommonJS), and
+ * Node's own network errors reach the AWS SDK from another realm under Jest, where the SDK
+ * replaces them with a bare "AWS SDK error wrapper" that has lost its code.
+ */
+export function runInNode(script: string, input: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', join(__dirname, script), JSON.stringify(input)], {
+      cwd: join(__dirname, '../..'),
+      timeout: 20_000,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${script} failed: ${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout));
+    });
+  });
+}
+
+/** One call a child script (see {@link runInNode}) makes. */
+export interface ChildCall {
+  /** Names the outcome. */
+  readonly name: string;
+  readonly url: string;
+  readonly method?: string;
+  readonly headers?: Record<string, string>;
+  /** The client's own timeout for the call. */
+  readonly timeoutMs?: number;
+  /** The pack's `idempotent` option. */
+  readonly idempotent?: boolean;
+  /** Run the call under retry() with the pack instead of once. */
+  readonly retry?: boolean;
+}
+
+/** What came of a {@link ChildCall}. */
+export interface ChildOutcome {
+  readonly name: string;
+  /** The error the client rejected with (of the one call, or the last attempt under retry()). */
+  readonly error?: { readonly name: string; readonly code?: string; readonly event?: string; readonly status?: number };
+  /** The pack's answer for that error. */
+  readonly verdict?: unknown;
+  /** What a successful call resolved with. */
+  readonly value?: unknown;
+  /** The waits retry() asked its clock for. */
+  readonly waits?: number[];
 }
