@@ -10,7 +10,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:http';
 import { retry } from '../../src/index.js';
 import { awsErrors } from '../../src/packs/aws.js';
-import { RecordingClock, using, type ChildCall, type ChildOutcome } from './support.js';
+import { RecordingClock, type ChildCall, type ChildOutcome } from './support.js';
 
 const calls = JSON.parse(process.argv[2] ?? '[]') as ChildCall[];
 const httpAgent = new Agent({ keepAlive: false });
@@ -25,7 +25,7 @@ async function run(call: ChildCall): Promise<ChildOutcome> {
   const once = (): Promise<unknown> => client.send(new ListTablesCommand({})).then((out) => out.TableNames);
   const clock = new RecordingClock();
   try {
-    const value = call.retry ? await retry(once, { ...using(pack), clock, initialDelay: 1, registry: false }) : await once();
+    const value = call.retry ? await retry(once, { classify: [pack], clock, initialDelay: 1, registry: false }) : await once();
     return { name: call.name, value, waits: clock.waits };
   } catch (error) {
     const e = error as { name: string; code?: string; $metadata?: { httpStatusCode?: number } };

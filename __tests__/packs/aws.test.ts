@@ -12,7 +12,7 @@ import { Agent } from 'node:http';
 import { retry } from '../../src/index.js';
 import { awsErrors } from '../../src/packs/aws.js';
 import {
-  failureOf, loopbackServer, RecordingClock, refusedPort, reset, runInNode, silent, thenOk, using,
+  failureOf, loopbackServer, RecordingClock, refusedPort, reset, runInNode, silent, thenOk,
   type Answer, type ChildCall, type ChildOutcome, type LoopbackServer,
 } from './support.js';
 
@@ -76,7 +76,7 @@ describe('awsErrors against a DynamoDB client', () => {
 
     server.reset();
     server.answer = thenOk(awsError(400, 'ThrottlingException'), tables);
-    const result = await retry(() => listTables(), { ...using(awsErrors()), initialDelay: 1, registry: false });
+    const result = await retry(() => listTables(), { classify: [awsErrors()], initialDelay: 1, registry: false });
     expect(result).toMatchObject({ TableNames: ['orders'] });
     expect(server.requests).toBe(2);
   });
@@ -96,14 +96,16 @@ describe('awsErrors against a DynamoDB client', () => {
     server.reset();
     server.answer = thenOk(awsError(503, 'ServiceUnavailable', { 'retry-after': '2' }), tables);
     const clock = new RecordingClock();
-    const result = await retry(() => listTables(), { ...using(awsErrors()), clock, initialDelay: 10, registry: false });
+    const result = await retry(() => listTables(), { classify: [awsErrors()], clock, initialDelay: 10, registry: false });
     expect(result).toMatchObject({ TableNames: ['orders'] });
     expect(server.requests).toBe(2);
+    // The SDK keeps the raw response in `$response`, which only the pack reads the wait from.
+    expect(clock.waits).toEqual([2_000]);
   });
 
   it('ValidationException is permanent: retry() makes one attempt', async () => {
     server.answer = awsError(400, 'ValidationException');
-    const error = await failureOf(retry(() => listTables(), { ...using(awsErrors()), initialDelay: 1, registry: false }));
+    const error = await failureOf(retry(() => listTables(), { classify: [awsErrors()], initialDelay: 1, registry: false }));
     expect((error as Error).name).toBe('ValidationException');
     expect(awsErrors()(error)).toBe('permanent');
     expect(server.requests).toBe(1);

@@ -7,7 +7,7 @@ import axios, { type AxiosRequestConfig } from 'axios';
 import { Agent } from 'node:http';
 import { retry } from '../../src/index.js';
 import { axiosErrors } from '../../src/packs/axios.js';
-import { failureOf, loopbackServer, ok, RecordingClock, refusedPort, reset, silent, status, thenOk, using, type LoopbackServer } from './support.js';
+import { failureOf, loopbackServer, ok, RecordingClock, refusedPort, reset, silent, status, thenOk, type LoopbackServer } from './support.js';
 
 let server: LoopbackServer;
 // No keep-alive: every request opens its own connection, and nothing stays open after a test.
@@ -37,7 +37,7 @@ describe('axiosErrors: statuses', () => {
     server.reset();
     server.answer = thenOk(status(503, { 'retry-after': '2' }));
     const clock = new RecordingClock();
-    const res = await retry(() => client.get(`${server.url}/thing`), { ...using(axiosErrors()), clock, initialDelay: 10, registry: false });
+    const res = await retry(() => client.get(`${server.url}/thing`), { classify: [axiosErrors()], clock, initialDelay: 10, registry: false });
     expect(res.data).toBe('ok');
     expect(server.requests).toBe(2);
     expect(clock.waits).toEqual([2_000]);
@@ -53,7 +53,7 @@ describe('axiosErrors: statuses', () => {
     expect(axiosErrors()(await errorOf())).toBe('permanent');
     server.reset();
     server.answer = status(400);
-    const error = await failureOf(retry(() => client.get(`${server.url}/thing`), { ...using(axiosErrors()), initialDelay: 1, registry: false }));
+    const error = await failureOf(retry(() => client.get(`${server.url}/thing`), { classify: [axiosErrors()], initialDelay: 1, registry: false }));
     expect((error as { response: { status: number } }).response.status).toBe(400);
     expect(server.requests).toBe(1);
   });
@@ -85,7 +85,7 @@ describe('axiosErrors: network failures', () => {
     const res = await retry(({ attempt }) => {
       attempts = attempt;
       return client.get(`${server.url}/thing`, { timeout: attempt === 1 ? 20 : 2_000 });
-    }, { ...using(axiosErrors()), initialDelay: 1, registry: false, onRetry: () => { slow = false; } });
+    }, { classify: [axiosErrors()], initialDelay: 1, registry: false, onRetry: () => { slow = false; } });
     expect(res.data).toBe('ok');
     expect(attempts).toBe(2);
   });
@@ -101,7 +101,7 @@ describe('axiosErrors: network failures', () => {
 
     server.reset();
     server.answer = thenOk(reset);
-    const res = await retry(() => client.get(`${server.url}/thing`), { ...using(axiosErrors()), initialDelay: 1, registry: false });
+    const res = await retry(() => client.get(`${server.url}/thing`), { classify: [axiosErrors()], initialDelay: 1, registry: false });
     expect(res.data).toBe('ok');
     expect(server.requests).toBe(2);
   });

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { isRetryExhaustedError, retry } from '../../src/index.js';
 import { fetchErrors, isRetryableResponse } from '../../src/packs/fetch.js';
-import { failureOf, loopbackServer, RecordingClock, refusedPort, reset, silent, status, thenOk, using, type LoopbackServer } from './support.js';
+import { failureOf, loopbackServer, RecordingClock, refusedPort, reset, silent, status, thenOk, type LoopbackServer } from './support.js';
 
 let server: LoopbackServer;
 // undici's own client, with a short headers timeout and no pooled connections left behind.
@@ -43,7 +43,7 @@ describe('fetchErrors: fetch failed', () => {
     const late = createServer((_req, res) => res.end('created'));
     try {
       const res = await retry(() => fetch(url, init), {
-        ...using(fetchErrors(init)), initialDelay: 1, registry: false,
+        classify: [fetchErrors(init)], initialDelay: 1, registry: false,
         onRetry: () => new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve)),
       });
       expect(await res.text()).toBe('created');
@@ -65,7 +65,7 @@ describe('fetchErrors: fetch failed', () => {
 
     server.reset();
     server.answer = thenOk(reset);
-    const res = await retry(() => fetch(server.url), { ...using(fetchErrors()), initialDelay: 1, registry: false });
+    const res = await retry(() => fetch(server.url), { classify: [fetchErrors()], initialDelay: 1, registry: false });
     expect(await res.text()).toBe('ok');
     expect(server.requests).toBe(2);
   });

@@ -6,7 +6,7 @@
 import got, { type Method } from 'got';
 import { retry } from '../../src/index.js';
 import { gotErrors } from '../../src/packs/got.js';
-import { RecordingClock, using, type ChildCall, type ChildOutcome } from './support.js';
+import { RecordingClock, type ChildCall, type ChildOutcome } from './support.js';
 
 const calls = JSON.parse(process.argv[2] ?? '[]') as ChildCall[];
 
@@ -21,7 +21,7 @@ async function run(call: ChildCall): Promise<ChildOutcome> {
   }).text();
   const clock = new RecordingClock();
   try {
-    const value = call.retry ? await retry(once, { ...using(pack), clock, initialDelay: 1, registry: false }) : await once();
+    const value = call.retry ? await retry(once, { classify: [pack], clock, initialDelay: 1, registry: false }) : await once();
     return { name: call.name, value, waits: clock.waits };
   } catch (error) {
     const e = error as { name: string; code?: string; event?: string; response?: { statusCode: number } };

@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { retry } from '../../src/index.js';
 import { grpcErrors, grpcPushback } from '../../src/packs/grpc.js';
-import { failureOf, RecordingClock, refusedPort, using } from './support.js';
+import { failureOf, RecordingClock, refusedPort } from './support.js';
 
 /** One unary method whose messages are raw bytes. */
 const service = {
@@ -84,7 +84,7 @@ describe('grpcErrors against a grpc-js server', () => {
 
     calls = 0;
     answer = thenOk(fail(grpc.status.UNAVAILABLE, 'draining'));
-    const reply = await retry(() => call(), { ...using(grpcErrors()), initialDelay: 1, registry: false });
+    const reply = await retry(() => call(), { classify: [grpcErrors()], initialDelay: 1, registry: false });
     expect(reply.toString()).toBe('ok');
     expect(calls).toBe(2);
   });
@@ -98,9 +98,32 @@ describe('grpcErrors against a grpc-js server', () => {
     calls = 0;
     answer = thenOk(fail(grpc.status.RESOURCE_EXHAUSTED, 'quota', { 'grpc-retry-pushback-ms': '1500' }));
     const clock = new RecordingClock();
-    const reply = await retry(() => call(), { ...using(grpcErrors()), clock, initialDelay: 10, registry: false });
+    const reply = await retry(() => call(), { classify: [grpcErrors()], clock, initialDelay: 10, registry: false });
     expect(reply.toString()).toBe('ok');
     expect(calls).toBe(2);
+    expect(clock.waits).toEqual([1_500]); // the pushback, not the 10 ms backoff
+  });
+
+  it('a pushback longer than maxDelay ends the call at once with reason retry-after', async () => {
+    answer = fail(grpc.status.UNAVAILABLE, 'maintenance', { 'grpc-retry-pushback-ms': '60000' });
+    const reasons: string[] = [];
+    const error = await failureOf(retry(() => call(), {
+      classify: [grpcErrors()], maxDelay: 1_000, initialDelay: 1, registry: false, onGiveUp: (e) => void reasons.push(e.reason),
+    }));
+    expect((error as grpc.ServiceError).code).toBe(grpc.status.UNAVAILABLE);
+    expect(reasons).toEqual(['retry-after']);
+    expect(calls).toBe(1);
+  });
+
+  it('composes with the default classification: an error the pack does not know is judged as before', async () => {
+    let attempts = 0;
+    const reply = await retry(() => {
+      attempts++;
+      if (attempts === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      return call();
+    }, { classify: [grpcErrors()], initialDelay: 1, registry: false });
+    expect(reply.toString()).toBe('ok');
+    expect(attempts).toBe(2);
   });
 
   it('a negative or unparseable pushback means "do not retry": permanent, whatever the code', async () => {
@@ -111,7 +134,7 @@ describe('grpcErrors against a grpc-js server', () => {
     }
     calls = 0;
     answer = fail(grpc.status.RESOURCE_EXHAUSTED, 'quota', { 'grpc-retry-pushback-ms': '-1' });
-    await failureOf(retry(() => call(), { ...using(grpcErrors()), initialDelay: 1, registry: false }));
+    await failureOf(retry(() => call(), { classify: [grpcErrors()], initialDelay: 1, registry: false }));
     expect(calls).toBe(1);
   });
 
@@ -130,14 +153,14 @@ describe('grpcErrors against a grpc-js server', () => {
     const reply = await retry(({ attempt }) => {
       attempts = attempt;
       return call(client, attempt === 1 ? 20 : 2_000);
-    }, { ...using(grpcErrors()), initialDelay: 1, registry: false, onRetry: () => { slow = false; } });
+    }, { classify: [grpcErrors()], initialDelay: 1, registry: false, onRetry: () => { slow = false; } });
     expect(reply.toString()).toBe('ok');
     expect(attempts).toBe(2);
   });
 
   it('INVALID_ARGUMENT is permanent: retry() makes one attempt', async () => {
     answer = fail(grpc.status.INVALID_ARGUMENT, 'bad id', { 'grpc-retry-pushback-ms': '10' });
-    const error = await failureOf(retry(() => call(), { ...using(grpcErrors()), initialDelay: 1, registry: false }));
+    const error = await failureOf(retry(() => call(), { classify: [grpcErrors()], initialDelay: 1, registry: false }));
     expect((error as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(grpcErrors()(error)).toBe('permanent');
     expect(calls).toBe(1);

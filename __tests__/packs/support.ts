@@ -1,14 +1,12 @@
 /**
  * What the error-pack suites share: a real HTTP server on loopback whose answer each test
- * sets, a port nothing listens on, and a clock that records the engine's waits instead of
- * waiting them.
+ * sets, a port nothing listens on, a clock that records the engine's waits instead of
+ * waiting them, and a runner for clients that must run in a plain Node child.
  */
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { ErrorClassifier } from '../../src/decision/classifier.js';
-import { isTransientError } from '../../src/decision/classify.js';
 import type { Clock } from '../../src/engine/seams.js';
 
 /** How the server answers one request; `n` counts requests from 1. */
@@ -123,21 +121,6 @@ export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to fail, it succeeded');
-}
-
-/**
- * The retry options that put `pack` in charge of the classification. Until the engine's
- * `classify` option lands this is a `retryIf` that retries what the pack calls transient or
- * throttling, and what the default classification retries when the pack answers `undefined`.
- */
-export function using(pack: ErrorClassifier): { retryIf: (error: unknown) => boolean } {
-  return {
-    retryIf: (error) => {
-      const answer = pack(error);
-      if (answer === undefined) return isTransientError(error);
-      return (typeof answer === 'string' ? answer : answer.verdict) !== 'permanent';
-    },
-  };
 }
 
 /**
