@@ -9,6 +9,7 @@ import type { Config } from 'jest';
  */
 const moduleNameMapper = {
   '^maestro-retry$': '<rootDir>/src/index.ts',
+  '^maestro-retry/packs/(.*)$': '<rootDir>/src/packs/$1.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

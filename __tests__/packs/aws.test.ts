@@ -131,7 +131,7 @@ describe('awsErrors on network failures (the SDK in a Node child: see aws-client
       { name: 'refused, not idempotent', url: `http://127.0.0.1:${await refusedPort()}`, idempotent: false },
       { name: 'retry reset', url: `${server.url}/flaky-reset`, retry: true },
     ];
-    for (const outcome of (await runInNode('aws-client.mts', calls)) as ChildOutcome[]) outcomes.set(outcome.name, outcome);
+    for (const outcome of JSON.parse(await runInNode('aws-client.mts', calls)) as ChildOutcome[]) outcomes.set(outcome.name, outcome);
   }, 30_000);
 
   it('a reset connection is transient; permanent with idempotent: false (the server may have seen it)', () => {

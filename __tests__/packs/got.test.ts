@@ -53,7 +53,7 @@ beforeAll(async () => {
     { name: 'retry reset', url: at('/flaky-reset'), retry: true },
     { name: 'retry 400', url: at('/flaky-bad'), retry: true },
   ];
-  const results = (await runInNode('got-client.mts', calls)) as ChildOutcome[];
+  const results = JSON.parse(await runInNode('got-client.mts', calls)) as ChildOutcome[];
   for (const outcome of results) outcomes.set(outcome.name, outcome);
 }, 30_000);
 afterAll(() => server.close());

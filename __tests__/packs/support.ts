@@ -124,13 +124,13 @@ export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /**
- * Runs `script` (an ESM TypeScript file in this folder) in a plain `node --import tsx` child
- * with `input` as its JSON argument, and resolves with the JSON it prints. For clients that
+ * Runs `script` (an ESM TypeScript file, relative to this folder) in a plain `node --import
+ * tsx` child with `input` as its JSON argument, and resolves with what it prints. For clients that
  * cannot run inside Jest: got is ESM only (Jest compiles these suites to CommonJS), and
  * Node's own network errors reach the AWS SDK from another realm under Jest, where the SDK
  * replaces them with a bare "AWS SDK error wrapper" that has lost its code.
  */
-export function runInNode(script: string, input: unknown): Promise<unknown> {
+export function runInNode(script: string, input: unknown = null): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', join(__dirname, script), JSON.stringify(input)], {
       cwd: join(__dirname, '../..'),
@@ -138,7 +138,7 @@ export function runInNode(script: string, input: unknown): Promise<unknown> {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${script} failed: ${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout));
+      else resolve(stdout);
     });
   });
 }
