@@ -6,9 +6,9 @@
  */
 import { createServer } from 'node:http';
 import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
-import { isRetryExhaustedError, retry } from '../../src/index.js';
+import { isAttemptTimeoutError, isRetryExhaustedError, ManualClock, retry } from '../../src/index.js';
 import { fetchErrors, isRetryableResponse } from '../../src/packs/fetch.js';
-import { failureOf, loopbackServer, RecordingClock, refusedPort, reset, silent, status, thenOk, type LoopbackServer } from './support.js';
+import { failureOf, loopbackServer, RecordingClock, refusedPort, reset, silent, status, thenOk, until, type LoopbackServer } from './support.js';
 
 let server: LoopbackServer;
 // undici's own client, with a short headers timeout and no pooled connections left behind.
@@ -91,6 +91,47 @@ describe('fetchErrors: fetch failed', () => {
     const aborted = await pending;
     expect((aborted as Error).name).toBe('AbortError');
     expect(fetchErrors()(aborted)).toBe('permanent');
+  });
+});
+
+describe('fetchErrors with the engine\'s attemptTimeout', () => {
+  // The attempt timer runs on a ManualClock: an attempt times out exactly when the test says,
+  // however slow the machine.
+  /** Counts the requests for `path`; called with each request, says whether it was one. */
+  function countRequests(path: string): ((req: { url?: string }) => boolean) & { count: number } {
+    const seen = Object.assign((req: { url?: string }) => req.url === path && ++seen.count > 0, { count: 0 });
+    return seen;
+  }
+
+  it('an AttemptTimeoutError is retried for a GET', async () => {
+    // Requests are counted by path: a request an earlier test aborted may still arrive.
+    const seen = countRequests('/get');
+    let slow = true;
+    server.answer = (req, res, n) => (seen(req) && slow ? silent : status(200))(req, res, n);
+    const clock = new ManualClock(Date.now());
+    const call = retry(({ signal }) => fetch(`${server.url}/get`, { signal }), {
+      classify: [fetchErrors()], attemptTimeout: 30, initialDelay: 1, clock, registry: false, onRetry: () => { slow = false; },
+    });
+    await until(() => seen.count === 1);
+    await clock.advance(30); // attempt 1 times out
+    await clock.advance(1); // the backoff; attempt 2 starts, and the server answers it
+    expect((await call).status).toBe(200);
+    expect(seen.count).toBe(2);
+  });
+
+  it('an AttemptTimeoutError is not retried for a POST: the server may have seen it', async () => {
+    const seen = countRequests('/post');
+    server.answer = (req, res, n) => void seen(req);
+    const clock = new ManualClock(Date.now());
+    const init = { method: 'POST', body: 'x' };
+    const call = failureOf(retry(({ signal }) => fetch(`${server.url}/post`, { ...init, signal }), {
+      classify: [fetchErrors(init)], attemptTimeout: 30, initialDelay: 1, clock, registry: false,
+    }));
+    await until(() => seen.count === 1);
+    await clock.advance(30);
+    expect(isAttemptTimeoutError(await call)).toBe(true);
+    expect(clock.pendingTimers).toBe(0); // no retry waiting
+    expect(seen.count).toBe(1);
   });
 });
 

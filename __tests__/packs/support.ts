@@ -170,3 +170,12 @@ export interface ChildOutcome {
   /** The waits retry() asked its clock for. */
   readonly waits?: number[];
 }
+
+/** Resolves once `condition()` holds, looking every millisecond; rejects after `limitMs` of real time. */
+export async function until(condition: () => boolean, limitMs = 5_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
