@@ -53,7 +53,7 @@ function plain(res: ServerResponse, status: number, text: string, headers: Recor
  */
 export function createDashboard(options: DashboardOptions = {}): Dashboard {
   const o = readDashboardOptions(options);
-  const registry = o.registry ?? (defaultRegistry as unknown as DashboardRegistry);
+  const registry: DashboardRegistry = o.registry ?? defaultRegistry;
   const clock: Clock = o.clock ?? systemClock;
   const operations = new OperationTracker(o.maxOperations);
   const policies = new PolicyTracker(o.policies, clock.now());
