@@ -26,7 +26,8 @@ th { font-size: 12px; font-weight: 600; color: var(--muted); }
 th:first-child, td:first-child { text-align: left; white-space: normal; word-break: break-all; }
 tr:last-child td { border-bottom: 0; }
 td.empty { text-align: left; color: var(--muted); }
-td.reasons { text-align: left; color: var(--muted); white-space: normal; }
+td.reasons, th.reasons { text-align: left; white-space: normal; }
+td.reasons { color: var(--muted); }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; border: 1px solid currentColor; }
 .state-closed { color: var(--good); }
 .state-open { color: var(--bad); }

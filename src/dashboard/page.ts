@@ -30,7 +30,7 @@ export const PAGE_HTML = `<!doctype html>
 <div class="tile"><span class="label">Success rate</span><span class="value" data-total="successRate">\u2013</span></div>
 </section>
 <section class="panel"><h2>Operations <small id="ops-note"></small></h2>
-<table id="operations"><thead><tr><th>Operation</th><th>Calls</th><th>Calls/s</th><th>Retries</th><th>Retries/s</th><th>Success</th><th>Give-ups</th><th>p50</th><th>p99</th><th>Calls/s, last minute</th></tr></thead><tbody></tbody></table>
+<table id="operations"><thead><tr><th>Operation</th><th>Calls</th><th>Calls/s</th><th>Retries</th><th>Retries/s</th><th>Success</th><th class="reasons">Give-ups</th><th>p50</th><th>p99</th><th>Calls/s, last minute</th></tr></thead><tbody></tbody></table>
 </section>
 <section class="panel"><h2>Circuit breakers</h2>
 <table id="breakers"><thead><tr><th>Breaker</th><th>State</th><th>In state for</th><th>Transitions</th></tr></thead><tbody></tbody></table>
