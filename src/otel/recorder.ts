@@ -38,7 +38,8 @@ export class MetricRecorder {
 
     this.#meter = meter;
     this.#gauges = {
-      breakerState: meter.createObservableGauge(METRIC.breakerState, { description: 'Circuit breaker state: 1 for the state it is in, 0 for the others.', unit: '{state}', valueType: ValueType.INT }),
+      // One series per state, 1 for the state it is in (as OpenTelemetry's hw.status).
+      breakerState: meter.createObservableUpDownCounter(METRIC.breakerState, { description: 'Circuit breaker state: 1 for the state it is in, 0 for the others.', unit: '1', valueType: ValueType.INT }),
       budgetAvailable: meter.createObservableGauge(METRIC.budgetAvailable, { description: 'Retries a retry budget would grant now.', unit: '{retry}' }),
       limiterRate: meter.createObservableGauge(METRIC.limiterRate, { description: 'The rate an adaptive rate limiter lets attempts through at, while it paces them.', unit: '{attempt}/s' }),
     };
