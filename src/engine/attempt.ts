@@ -28,7 +28,7 @@ export type Attempted<T> =
 /** Asks each strategy to admit the attempt, in order. Returns the admitters, or why not. */
 async function admit<T>(c: Call<T>): Promise<{ admitted: Strategy[]; refusal?: Refusal; stopped?: boolean }> {
   const admitted: Strategy[] = [];
-  const ctx = { operationName: c.name, attempt: c.attempt + 1 };
+  const ctx = { operationName: c.name, attempt: c.attempt + 1, lastError: c.last?.kind === 'error' ? c.last.error : undefined };
   for (const strategy of c.s.strategies) {
     if (strategy.beforeAttempt === undefined) {
       admitted.push(strategy);
