@@ -5,16 +5,19 @@
  */
 import type { GiveUpReason } from '../engine/types.js';
 
-/** One operation's row. */
-export interface OperationRow {
-  readonly name: string;
-  /** From the registry: calls started, in flight, succeeded, failed; retries; success rate in [0, 1]. */
+/** The registry's counts: calls started, in flight, succeeded, failed; retries; success rate in [0, 1]. */
+export interface CallCounts {
   readonly calls: number;
   readonly inFlight: number;
   readonly successes: number;
   readonly failures: number;
   readonly retries: number;
   readonly successRate: number;
+}
+
+/** One operation's row: its counts from the registry, its rates and latency from the events. */
+export interface OperationRow extends CallCounts {
+  readonly name: string;
   readonly giveUpReasons: Partial<Record<GiveUpReason, number>>;
   /** Calls started and retries made per second, averaged over the last complete seconds. */
   readonly callsPerSecond: number;
@@ -67,16 +70,7 @@ export interface DashboardSnapshot {
   readonly time: number;
   readonly intervalMs: number;
   /** The registry's totals; `operations`: operations the registry holds; `shown`: rows sent. */
-  readonly totals: {
-    readonly calls: number;
-    readonly inFlight: number;
-    readonly successes: number;
-    readonly failures: number;
-    readonly retries: number;
-    readonly successRate: number;
-    readonly operations: number;
-    readonly shown: number;
-  };
+  readonly totals: CallCounts & { readonly operations: number; readonly shown: number };
   readonly operations: readonly OperationRow[];
   readonly breakers: readonly BreakerRow[];
   readonly budgets: readonly BudgetRow[];
