@@ -9,27 +9,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import { AdaptiveRateLimiter, CircuitBreaker, RetryBudget, RetryRegistry, withRetry } from 'maestro-retry';
-import { createDashboard, type WatchablePolicy } from 'maestro-retry/dashboard';
+import { createDashboard } from 'maestro-retry/dashboard';
 
 const out = process.argv[2] ?? 'docs/dashboard.png';
-
-/**
- * A policy as the page watches it. The policies report their events through `subscribe`; one
- * that has no `subscribe` yet is shown from its `stats`, its breaker transitions taken from
- * `onStateChange`.
- */
-function watchable(policy: object, name: string): WatchablePolicy {
-  if (typeof (policy as Partial<WatchablePolicy>).subscribe === 'function') return policy as WatchablePolicy;
-  const onStateChange = (policy as { onStateChange?: CircuitBreaker['onStateChange'] }).onStateChange;
-  return {
-    name,
-    get stats() {
-      return (policy as { stats: unknown }).stats;
-    },
-    subscribe: (listener) =>
-      onStateChange?.((e) => listener({ policy: 'circuit-breaker', name, type: 'state-change', timestamp: e.at, from: e.from, to: e.to })) ?? (() => undefined),
-  } as WatchablePolicy;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const reset = (): Error => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
@@ -37,14 +19,10 @@ const status = (code: number): Error => Object.assign(new Error(`HTTP ${code}`),
 
 async function main(): Promise<void> {
   const registry = new RetryRegistry();
-  const breaker = new CircuitBreaker({ failureThreshold: 5, resetTimeout: 60_000 });
-  const budget = RetryBudget.tokenBucket({ capacity: 500 });
-  const limiter = new AdaptiveRateLimiter();
-  const dashboard = createDashboard({
-    registry,
-    intervalMs: 250,
-    policies: [watchable(breaker, 'payments'), watchable(budget, 'aws-sdk'), watchable(limiter, 's3')],
-  });
+  const breaker = new CircuitBreaker({ name: 'payments', failureThreshold: 5, resetTimeout: 60_000 });
+  const budget = RetryBudget.tokenBucket({ name: 'orders', capacity: 500 });
+  const limiter = new AdaptiveRateLimiter({ name: 'search' });
+  const dashboard = createDashboard({ registry, intervalMs: 250, policies: [breaker, budget, limiter] });
   const server = createServer(dashboard);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -54,6 +32,7 @@ async function main(): Promise<void> {
   await page.goto(url);
 
   let k = 0;
+  let paymentsDown = false;
   const opts = { registry, initialDelay: 3, maxRetries: 3 };
   const usersGet = withRetry(async () => {
     await sleep(2 + (k % 7));
@@ -64,30 +43,32 @@ async function main(): Promise<void> {
     await sleep(8 + (k % 11));
     if (k % 4 !== 0) throw status(503);
     return 'order';
-  }, { ...opts, operationName: 'orders.put' });
+  }, { ...opts, operationName: 'orders.put', budget });
   const searchQuery = withRetry(async () => {
     await sleep(15 + (k % 20));
     if (k % 9 === 0) throw status(404);
+    if (k % 17 === 0) throw status(429);
     return 'hits';
-  }, { ...opts, operationName: 'search.query' });
+  }, { ...opts, operationName: 'search.query', rateLimiter: limiter });
+  const paymentsCharge = withRetry(async () => {
+    await sleep(20 + (k % 13));
+    if (paymentsDown) throw reset();
+    return 'charged';
+  }, { ...opts, operationName: 'payments.charge', circuitBreaker: breaker });
 
-  // Seven seconds of load, its rate rising and falling, so the sparklines have a shape.
+  // Seven seconds of load, its rate rising and falling, so the sparklines have a shape; the
+  // payments dependency goes down in the fifth second, and its breaker opens.
   for (let second = 0; second < 7; second++) {
     const perTick = [2, 4, 6, 8, 6, 4, 5][second]!;
+    paymentsDown = second >= 4;
     for (let tick = 0; tick < 10; tick++) {
       await Promise.allSettled([
         ...Array.from({ length: perTick }, () => usersGet()),
         ordersPut(),
         ...(tick % 2 === 0 ? [searchQuery()] : []),
+        ...(tick % 3 === 0 ? [paymentsCharge()] : []),
       ]);
-      budget.tryRetry(tick % 3 === 0);
-      limiter.onResult(second >= 3 && tick === 0); // throttled now and then, later on
-      if (limiter.acquire() > 0) limiter.onResult(false);
       await sleep(Math.max(0, 100 - perTick * 4));
-    }
-    if (second === 4) {
-      // The payments dependency goes down: five failures open its breaker.
-      for (let i = 0; i < 5; i++) if (breaker.tryAcquire()) breaker.onFailure();
     }
   }
   await sleep(600);

@@ -7,21 +7,8 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CircuitBreaker, retry, RetryRegistry } from 'maestro-retry';
 import { createDashboard, type Dashboard } from '../../src/dashboard/index.js';
-import type { PolicyEvent } from '../../src/observers/observer.js';
 import { CHROMIUM_PATH, describeWithService, hasChromium } from '../helpers/services.js';
 import { serve, type Loopback } from './http.js';
-
-/** The breaker as the page watches it: its stats, and its state changes as PolicyEvents. */
-function watchable(breaker: CircuitBreaker, name: string) {
-  return {
-    name,
-    get stats() {
-      return breaker.stats;
-    },
-    subscribe: (listener: (e: PolicyEvent) => void) =>
-      breaker.onStateChange((e) => listener({ policy: 'circuit-breaker', name, type: 'state-change', timestamp: e.at, from: e.from, to: e.to })),
-  };
-}
 
 const transient = (): Error => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
 
@@ -31,11 +18,11 @@ describeWithService('Chromium (apt-get install -y chromium)', hasChromium(), 'th
   let server: Loopback;
   let dashboard: Dashboard;
   const registry = new RetryRegistry();
-  const breaker = new CircuitBreaker({ failureThreshold: 3, resetTimeout: 60_000 });
+  const breaker = new CircuitBreaker({ name: 'payments', failureThreshold: 3, resetTimeout: 60_000 });
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dashboard = createDashboard({ registry, policies: [watchable(breaker, 'payments')], intervalMs: 200 });
+    dashboard = createDashboard({ registry, policies: [breaker], intervalMs: 200 });
     server = await serve(dashboard);
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
     page = await browser.newPage();
@@ -107,13 +94,17 @@ describeWithService('Chromium (apt-get install -y chromium)', hasChromium(), 'th
 
   it('shows a breaker opening within 2 s', async () => {
     expect(await page.textContent('[data-name="payments"] .badge')).toBe('closed');
-    const opened = Date.now();
-    for (let i = 0; i < 3; i++) {
-      expect(breaker.tryAcquire()).toBe(true);
-      breaker.onFailure();
-    }
+    // Calls through the breaker fail until it opens (the third failure); the call then gives up.
+    let opened = 0;
+    const off = breaker.subscribe((e) => void (e.type === 'state-change' && e['to'] === 'open' && (opened = Date.now())));
+    await expect(retry(async () => {
+      throw transient();
+    }, { registry, operationName: 'payments.charge', circuitBreaker: breaker, maxRetries: 5, initialDelay: 1 })).rejects.toThrow();
+    off();
+    expect(registry.getStatistics('payments.charge').giveUpReasons).toEqual({ 'circuit-open': 1 });
     expect(breaker.state).toBe('open');
     await page.waitForFunction(() => document.querySelector('[data-name="payments"] .badge')?.textContent === 'open', null, { timeout: 2000 });
+    expect(opened).toBeGreaterThan(0);
     expect(Date.now() - opened).toBeLessThan(2000);
     expect(await page.getAttribute('[data-name="payments"] .badge', 'class')).toBe('badge state-open');
     expect(await page.textContent('[data-name="payments"] [data-field="transitions"]')).toBe('1');

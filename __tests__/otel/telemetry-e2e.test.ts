@@ -3,7 +3,7 @@
  * subscribed to a real registry, read back through the real metrics and tracing SDKs.
  */
 import { trace } from '@opentelemetry/api';
-import { ManualClock, retry, RetryRegistry } from 'maestro-retry';
+import { AdaptiveRateLimiter, CircuitBreaker, ManualClock, retry, RetryBudget, RetryRegistry } from 'maestro-retry';
 import { createRetryTelemetry } from '../../src/otel/index.js';
 import { ConnResetError, runScenario, SCENARIO, scriptedCall } from './scenario.js';
 import { histogram, pointsOf, startMetricSdk, startTraceSdk, total } from './sdk.js';
@@ -84,5 +84,47 @@ describe('telemetry of real calls', () => {
     } finally {
       await sdk.shutdown();
     }
+  });
+
+  it('reports the real policies: a breaker opening, a budget refusing, a limiter throttled', async () => {
+    const sdk = startMetricSdk();
+    const clock = new ManualClock();
+    const registry = new RetryRegistry();
+    const telemetry = createRetryTelemetry({ meterProvider: sdk.provider });
+    registry.subscribe(telemetry);
+    const breaker = new CircuitBreaker({ name: 'payments', failureThreshold: 2, resetTimeout: 60_000, clock });
+    const budget = RetryBudget.tokenBucket({ name: 'aws', capacity: 10, retryCost: 5 });
+    const limiter = new AdaptiveRateLimiter({ name: 's3', clock });
+    const stops = [telemetry.watch(breaker), telemetry.watch(budget), telemetry.watch(limiter)];
+    const failing = (error: () => Error) => async () => {
+      await clock.sleep(5);
+      throw error();
+    };
+    const run = async (operationName: string, fn: () => Promise<never>, policy: object): Promise<void> => {
+      const p = retry(fn, { operationName, clock, registry, initialDelay: 100, jitter: 'none', maxRetries: 5, ...policy }).catch(() => undefined);
+      await clock.runAll();
+      await p;
+    };
+    await run('pay', failing(() => new ConnResetError('reset')), { circuitBreaker: breaker });
+    await run('put', failing(() => new ConnResetError('reset')), { budget });
+    await run('list', failing(() => Object.assign(new Error('Too Many Requests'), { status: 429 })), { rateLimiter: limiter, maxRetries: 1 });
+    const m = await sdk.collect();
+
+    const calls = m.get('maestro_retry.calls');
+    expect(total(calls, { 'maestro_retry.operation.name': 'pay', 'maestro_retry.give_up.reason': 'circuit-open' })).toBe(1);
+    expect(total(calls, { 'maestro_retry.operation.name': 'put', 'maestro_retry.give_up.reason': 'budget' })).toBe(1);
+    const events = m.get('maestro_retry.policy.events');
+    expect(pointsOf(events, { 'maestro_retry.policy.name': 'payments' }).map((p) => [p.attributes, p.value])).toEqual([[{
+      'maestro_retry.policy.kind': 'circuit-breaker', 'maestro_retry.policy.name': 'payments', 'maestro_retry.policy.event': 'state-change',
+      'maestro_retry.circuit_breaker.state': 'open', 'maestro_retry.circuit_breaker.previous_state': 'closed',
+    }, 1]]);
+    expect(total(events, { 'maestro_retry.policy.name': 'aws', 'maestro_retry.policy.event': 'refused' })).toBe(1);
+    expect(total(events, { 'maestro_retry.policy.name': 's3', 'maestro_retry.policy.event': 'throttled' })).toBe(2); // both attempts were answered 429
+    const state = m.get('maestro_retry.circuit_breaker.state');
+    expect(pointsOf(state).map((p) => [p.attributes['maestro_retry.circuit_breaker.state'], p.value]).sort()).toEqual([['closed', 0], ['half-open', 0], ['open', 1]]);
+    expect(pointsOf(m.get('maestro_retry.retry_budget.available'), { 'maestro_retry.policy.name': 'aws' }).map((p) => p.value)).toEqual([budget.stats.available]);
+    expect(pointsOf(m.get('maestro_retry.rate_limiter.rate'), { 'maestro_retry.policy.name': 's3' }).map((p) => p.value)).toEqual([limiter.stats.fillRate]);
+    for (const stop of stops) stop();
+    await sdk.shutdown();
   });
 });
