@@ -180,9 +180,11 @@ describe('the telemetry examples', () => {
     const { result, lines } = await run(dashboardHttp);
     const stats = result.registry.getStatistics();
     expect(result.snapshot.totals).toMatchObject({ calls: 14, retries: stats.retries, failures: 2 });
-    expect(result.snapshot.operations.map((o) => [o.name, o.calls, o.retries, o.successRate])).toEqual([
-      ['quotes.get', 12, 6, 1], ['legacy.get', 2, 4, 0],
+    expect(result.snapshot.operations.map((o) => [o.name, o.calls, o.retries, o.successRate, o.giveUpReasons])).toEqual([
+      ['quotes.get', 12, 6, 1, {}], ['legacy.get', 2, 2, 0, { exhausted: 1, 'circuit-open': 1 }],
     ]);
+    expect(result.snapshot.breakers.map((b) => [b.name, b.state, b.transitions])).toEqual([['legacy', 'open', 1]]);
+    expect(lines).toContain('breaker legacy: open (1 transition)');
     expect(lines.at(-1)).toBe(`14 calls, ${stats.retries} retries, 2 gave up`);
     expect(lines[0]).toMatch(/^The statistics page: http:\/\/127\.0\.0\.1:\d+\/$/);
   });

@@ -10,7 +10,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RetryRegistry, withRetry } from 'maestro-retry';
+import { CircuitBreaker, RetryRegistry, withRetry } from 'maestro-retry';
 import { createDashboard, type DashboardSnapshot } from 'maestro-retry/dashboard';
 import { formatTable, runWhenExecuted, type Log } from './support.js';
 
@@ -33,7 +33,8 @@ const reset = (): Error => Object.assign(new Error('read ECONNRESET'), { code: '
 
 export async function main(log: Log = console.log, { serve = false } = {}): Promise<{ snapshot: DashboardSnapshot; registry: RetryRegistry }> {
   const registry = new RetryRegistry(); // leave it out to show the default registry
-  const dashboard = createDashboard({ registry, intervalMs: 1000 });
+  const breaker = new CircuitBreaker({ name: 'legacy', failureThreshold: 3 });
+  const dashboard = createDashboard({ registry, policies: [breaker], intervalMs: 1000 });
   const server = createServer(dashboard);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -47,16 +48,20 @@ export async function main(log: Log = console.log, { serve = false } = {}): Prom
   }, { registry, operationName: 'quotes.get', initialDelay: 5 });
   const getLegacy = withRetry(async () => {
     throw Object.assign(new Error('bad gateway'), { status: 502 });
-  }, { registry, operationName: 'legacy.get', maxRetries: 2, initialDelay: 5 });
-  await Promise.allSettled([...Array.from({ length: 12 }, () => getQuote('ACME')), getLegacy(), getLegacy()]);
+  }, { registry, operationName: 'legacy.get', maxRetries: 2, initialDelay: 5, circuitBreaker: breaker });
+  await Promise.allSettled(Array.from({ length: 12 }, () => getQuote('ACME')));
+  // Three failures open the breaker: the second call fails fast, without reaching the service.
+  for (let i = 0; i < 2; i++) await getLegacy().catch(() => undefined);
 
   const snapshot = await firstSnapshot(`${url}events`);
   log('');
   log('What the page shows:');
   const ms = (v: number | null): string => (v === null ? '-' : v.toFixed(1));
-  formatTable(['operation', 'calls', 'retries', 'success', 'p50 ms', 'p99 ms'], snapshot.operations.map((o) => [
-    o.name, String(o.calls), String(o.retries), `${Math.round(o.successRate * 100)}%`, ms(o.p50Ms), ms(o.p99Ms),
+  const reasons = (r: Record<string, number | undefined>): string => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || '-';
+  formatTable(['operation', 'calls', 'retries', 'success', 'p50 ms', 'gave up'], snapshot.operations.map((o) => [
+    o.name, String(o.calls), String(o.retries), `${Math.round(o.successRate * 100)}%`, ms(o.p50Ms), reasons(o.giveUpReasons),
   ])).forEach((line) => log(line));
+  for (const b of snapshot.breakers) log(`breaker ${b.name}: ${b.state} (${b.transitions} transition)`);
   const t = snapshot.totals;
   log(`${t.calls} calls, ${t.retries} retries, ${t.failures} gave up`);
 
