@@ -10,6 +10,7 @@ import type { Config } from 'jest';
 const moduleNameMapper = {
   '^maestro-retry$': '<rootDir>/src/index.ts',
   '^maestro-retry/packs/(.*)$': '<rootDir>/src/packs/$1.ts',
+  '^maestro-retry/(otel|dashboard)$': '<rootDir>/src/$1/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

@@ -9,6 +9,7 @@
  * blocks synchronously: the probe has to answer before the tests are declared.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** A service some tests need, and how to tell whether it is there. */
 export interface Service {
@@ -94,3 +95,15 @@ export function describeWithService(services: Service | readonly Service[], titl
   console.log(`Skipping "${title}": ${reason}`);
   describe.skip(title, body);
 }
+
+/** Debian's Chromium, which the browser tests drive through playwright-core. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Whether Debian's Chromium is installed. */
+export const hasChromium = (): boolean => existsSync(CHROMIUM_PATH);
+
+/** Debian's Chromium, as a service the browser tests need (`.ci/run` installs it). */
+export const chromium: Service = {
+  name: `Chromium at ${CHROMIUM_PATH}`,
+  probe: () => (hasChromium() ? undefined : `${CHROMIUM_PATH} is missing (apt-get install chromium)`),
+};
