@@ -40,4 +40,9 @@ export {
   type TokenBucketRetryBudgetOptions, type TokenBucketRetryBudgetStats,
 } from './strategies/index.js';
 
+export type { HedgeDelayInfo, HedgingOptions, Percentile } from './strategies/hedging-options.js';
+export { LatencyEstimate, type LatencyEstimateOptions } from './strategies/latency-estimate.js';
+export { LatencyStore, defaultLatencyStore, type LatencyStoreOptions } from './strategies/latency-store.js';
+export type { FallbackEvent, FallbackOptions } from './strategies/fallback.js';
+
 export { Retryable, RETRYABLE_METADATA, getRetryableOptions, type RetryableDecorator } from './api/retryable.js';
