@@ -8,6 +8,7 @@ export { withRetry } from './api/with-retry.js';
 export { RetryManager, type ExecutionContext } from './api/retry-manager.js';
 export { ErrorHandler, type ErrorCategory, type RecoveryDecision } from './api/error-handler.js';
 export { getRetryHistory, getRetryStatistics } from './api/statistics.js';
+export { currentAttempt } from './api/current-attempt.js';
 
 export type { RetryOptions } from './engine/options.js';
 export type {

@@ -31,8 +31,11 @@ export type Attempted<T> =
 /** What the loop's attempt step answers: an attempt, or a hedged round (never a loser). */
 export type Step<T> = Exclude<Attempted<T>, { readonly kind: 'cancelled' }>;
 
-/** Asks each strategy to admit the attempt, in order. Returns the admitters, or why not. */
-async function admit<T>(c: Call<T>): Promise<{ admitted: Strategy[]; refusal?: Refusal; stopped?: boolean }> {
+/**
+ * Asks each strategy to admit the attempt, in order. Returns the admitters, or why not. A
+ * hedge's wait ends early, admitting nothing more, when its round no longer needs it (`until`).
+ */
+async function admit<T>(c: Call<T>, until: AbortSignal | undefined): Promise<{ admitted: Strategy[]; refusal?: Refusal }> {
   const admitted: Strategy[] = [];
   const ctx = { operationName: c.name, attempt: c.attempt + 1 };
   for (const strategy of c.s.strategies) {
@@ -45,7 +48,12 @@ async function admit<T>(c: Call<T>): Promise<{ admitted: Strategy[]; refusal?: R
       if (isThenable(answer)) answer = await c.wait(answer);
       if (answer === true) break;
       if ('reason' in answer) return { admitted, refusal: answer };
-      await c.wait(c.s.clock.sleep(answer.waitMs, c.scope?.signal));
+      try {
+        await c.wait(c.s.clock.sleep(answer.waitMs, until ?? c.scope?.signal));
+      } catch (error) {
+        if (until?.aborted === true && c.scope?.stop === undefined) return { admitted };
+        throw error;
+      }
     }
     admitted.push(strategy);
   }
@@ -88,7 +96,7 @@ export async function attemptOnce<T>(c: Call<T>, ticket?: RoundTicket): Promise<
   let admitted: readonly Strategy[] = [];
   if (s.strategies.length > 0) {
     try {
-      const gate = await admit(c);
+      const gate = await admit(c, ticket?.signal);
       admitted = gate.admitted;
       if (gate.refusal !== undefined) {
         await release(c, c.attempt + 1, admitted, { verdict: 'ignored', throttled: false, timedOut: false, durationMs: 0 });
@@ -111,6 +119,7 @@ export async function attemptOnce<T>(c: Call<T>, ticket?: RoundTicket): Promise<
   let unlink: (() => void) | undefined;
   let timer: AbortController | undefined;
   let mine: AbortController | undefined;
+  let unrelay: (() => void) | undefined;
   if (scope !== undefined || s.attemptTimeout !== undefined || ticket !== undefined) {
     const own = (controller = new AbortController());
     if (scope !== undefined) {
@@ -124,11 +133,13 @@ export async function attemptOnce<T>(c: Call<T>, ticket?: RoundTicket): Promise<
       s.clock.sleep(limit, timer.signal).then(() => own.abort(new AttemptTimeoutError(limit, n)), noop);
     }
     if (ticket !== undefined) {
-      // The function's signal also aborts when the round cancels it; the wait races only the rest.
+      // The function's signal also aborts when the round cancels it (until it settles); the
+      // wait races only the rest.
       const fnSide = (mine = new AbortController());
-      const relay = (signal: AbortSignal): void => signal.addEventListener('abort', () => fnSide.abort(signal.reason), { once: true });
-      relay(own.signal);
-      relay(ticket.signal);
+      own.signal.addEventListener('abort', () => fnSide.abort(own.signal.reason), { once: true });
+      const cancel = (): void => fnSide.abort(ticket.signal.reason);
+      ticket.signal.addEventListener('abort', cancel, { once: true });
+      unrelay = () => ticket.signal.removeEventListener('abort', cancel);
     }
   }
   let failed = false;
@@ -142,6 +153,7 @@ export async function attemptOnce<T>(c: Call<T>, ticket?: RoundTicket): Promise<
     error = thrown;
   }
   unlink?.();
+  unrelay?.();
   timer?.abort();
   const durationMs = c.now() - t0;
   const stopped = scope?.stop !== undefined;

@@ -143,10 +143,13 @@ export class RetryRegistry implements CallObserver, RecordHost {
     this.#relay('callEnded', event);
   }
 
-  /** A policy's event: relayed to subscribers. A call's fallback is counted in `fallbacks`. */
+  /**
+   * A policy's event: relayed to subscribers. A call's fallback, which comes just after the
+   * call ended, is counted in `fallbacks`.
+   */
   policyEvent(event: PolicyEvent): void {
     if (event.policy === 'fallback' && event.type === 'used' && event.operationName !== undefined) {
-      const record = this.#live(event.operationName);
+      const record = this.#records.get(event.operationName);
       if (record !== undefined) record.counters.fallbacks++;
     }
     for (const observer of this.#observers) {
