@@ -8,7 +8,8 @@
  * away first (a hedge's loser, aborted) has its timer cleared and is counted as cancelled.
  *
  * Parent protocol (IPC): the server sends `{ port }` once listening; on `'stats'` it answers
- * `{ received, answered, cancelled }`; on `'close'` it closes and exits.
+ * `{ received, answered, cancelled }`; on `{ model }` it draws from that model from then on
+ * (answering `'ok'`); on `'close'` it closes and exits.
  *
  *   node --import tsx bench/sim/heavy-tail-server.ts --seed=1 --slowShare=0.05
  */
@@ -39,7 +40,7 @@ export function delays(model: HeavyTailModel): () => number {
 }
 
 function serve(model: HeavyTailModel): void {
-  const next = delays(model);
+  let next = delays(model);
   let received = 0;
   let answered = 0;
   let cancelled = 0;
@@ -64,6 +65,11 @@ function serve(model: HeavyTailModel): void {
   });
   process.on('message', (message) => {
     if (message === 'stats') process.send!({ received, answered, cancelled });
+    if (typeof message === 'object' && message !== null && 'model' in message) {
+      // A new latency model from now on (an overload that starts), its draws seeded anew.
+      next = delays({ ...model, ...(message as { model: Partial<HeavyTailModel> }).model });
+      process.send!('ok');
+    }
     if (message === 'close') {
       server.closeAllConnections();
       server.close(() => process.exit(0));

@@ -20,6 +20,8 @@ export interface ServerCounts {
 export interface LatencyServer {
   readonly url: string;
   counts(): Promise<ServerCounts>;
+  /** Switches the server's latency model (for instance to an overload) from now on. */
+  setModel(model: Partial<HeavyTailModel>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,11 @@ export function startServer(model: HeavyTailModel): Promise<LatencyServer> {
     counts: () => {
       const answer = next<ServerCounts>();
       child.send('stats');
+      return answer;
+    },
+    setModel: (model) => {
+      const answer = next<string>().then(() => undefined);
+      child.send({ model });
       return answer;
     },
     close: () => new Promise<void>((resolve) => {
