@@ -99,8 +99,8 @@ export async function hedgedRound<A>(host: RoundHost<A>, plan: HedgingPlan): Pro
     start(true);
   };
 
-  start(false);
   try {
+    start(false);
     while (running.size > 0) {
       const waiters: Promise<readonly [Promise<A>, A] | typeof TIMER>[] = [...running.values()];
       if (dueAt !== undefined) {
