@@ -1,19 +1,12 @@
 import { CircuitOpenError, ManualClock, PermanentError, RetryRegistry, RetryTimeoutError, TransientError, retry, withRetry, type RetryOptions } from 'maestro-retry';
-import type { CallEndedEvent, CallObserver, PolicyEvent } from '../../src/observers/observer';
 import type { Strategy } from '../../src/strategies/strategy';
+import { collect } from '../helpers/collect';
 import { drive } from '../helpers/drive';
 
 const busy = new TransientError('busy');
 const failing = async (): Promise<string> => {
   throw busy;
 };
-
-function events() {
-  const ended: CallEndedEvent[] = [];
-  const policies: PolicyEvent[] = [];
-  const observer: CallObserver = { callEnded: (e) => ended.push(e), policyEvent: (e) => policies.push(e) };
-  return { ended, policies, observer };
-}
 
 function options(clock: ManualClock, extra: RetryOptions<string>): RetryOptions<string> {
   return { clock, registry: false, maxRetries: 1, initialDelay: 10, jitter: 'none', operationName: 'op', ...extra };
@@ -23,7 +16,7 @@ describe('fallback', () => {
   it('fulfils a call that gives up with the value; the give-up is still seen and counted', async () => {
     const clock = new ManualClock();
     const registry = new RetryRegistry();
-    const seen = events();
+    const seen = collect();
     const out = await drive(clock, retry(failing, options(clock, { fallback: { value: 'cached' }, registry, observers: [seen.observer] })));
     expect(out).toEqual({ ok: true, value: 'cached', at: 10 });
     expect(seen.ended.map((e) => [e.reason, e.error])).toEqual([['exhausted', busy]]);
@@ -79,7 +72,7 @@ describe('fallback', () => {
   it('never hides the original error: a failing handler is reported, and the call rejects with the failure', async () => {
     const clock = new ManualClock();
     const registry = new RetryRegistry();
-    const seen = events();
+    const seen = collect();
     const reported: unknown[] = [];
     const broken = new Error('cache down');
     const out = await drive(clock, retry(failing, options(clock, {
@@ -121,7 +114,7 @@ describe('fallback', () => {
     expect(await drive(clock, wrapped())).toEqual({ ok: true, value: undefined, at: 0 });
   });
 
-  it('ends the call at the timeout even when the handler itself is slow to start', async () => {
+  it('hands the handler the RetryTimeoutError when the timeout ends the call', async () => {
     const clock = new ManualClock();
     const out = await drive(clock, retry(async () => {
       await clock.sleep(500);

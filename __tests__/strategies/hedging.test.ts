@@ -2,8 +2,8 @@ import {
   LatencyStore, ManualClock, PermanentError, RetryRegistry, RetryTimeoutError, TransientError, retry,
   type AttemptContext, type RetryOptions,
 } from 'maestro-retry';
-import type { AttemptEndedEvent, CallObserver, PolicyEvent } from '../../src/observers/observer';
 import type { AttemptReport, Strategy, StrategyContext } from '../../src/strategies/strategy';
+import { collect } from '../helpers/collect';
 import { drive } from '../helpers/drive';
 
 /** How attempt k behaves: it settles after `ms` with `value` or `error`; `deaf` ignores its signal. */
@@ -30,14 +30,6 @@ function operation(clock: ManualClock, scripts: readonly Script[]) {
   return { fn, seen };
 }
 
-/** Collects the events of the calls it observes. */
-function listen() {
-  const attempts: AttemptEndedEvent[] = [];
-  const policies: PolicyEvent[] = [];
-  const observer: CallObserver = { attemptEnded: (e) => attempts.push(e), policyEvent: (e) => policies.push(e) };
-  return { attempts, policies, observer };
-}
-
 function options(clock: ManualClock, extra: RetryOptions<string>): RetryOptions<string> {
   return { clock, registry: false, jitter: 'none', initialDelay: 100, random: () => 0.5, operationName: 'op', ...extra };
 }
@@ -54,7 +46,7 @@ describe('hedging: who wins, and what happens to the others', () => {
   it('starts a hedge after the delay; the first success wins and the loser is aborted', async () => {
     const clock = new ManualClock();
     const { fn, seen } = operation(clock, [{ ms: 500 }, { ms: 20 }]);
-    const events = listen();
+    const events = collect();
     const out = await drive(clock, retry(fn, options(clock, { hedging: { delay: 50 }, observers: [events.observer] })));
     expect(out).toEqual({ ok: true, value: 'attempt 2', at: 70 });
     expect(seen.map((s) => [s.attempt, s.start, s.end])).toEqual([[1, 0, 70], [2, 50, 70]]);
@@ -103,7 +95,7 @@ describe('hedging: who wins, and what happens to the others', () => {
   it('sends the next hedge at once after a retryable failure, not after the delay or a backoff', async () => {
     const clock = new ManualClock();
     const { fn, seen } = operation(clock, [{ ms: 10, error: new TransientError('busy') }, { ms: 20 }]);
-    const events = listen();
+    const events = collect();
     const out = await drive(clock, retry(fn, options(clock, { hedging: { delay: 50 }, observers: [events.observer] })));
     expect(out).toEqual({ ok: true, value: 'attempt 2', at: 30 });
     expect(seen.map((s) => s.start)).toEqual([0, 10]);
@@ -114,7 +106,7 @@ describe('hedging: who wins, and what happens to the others', () => {
     const clock = new ManualClock();
     const fatal = new PermanentError('bad request');
     const { fn, seen } = operation(clock, [{ ms: 500 }, { ms: 20, error: fatal }]);
-    const events = listen();
+    const events = collect();
     const out = await drive(clock, retry(fn, options(clock, { hedging: { delay: 50 }, observers: [events.observer] })));
     expect(out).toEqual({ ok: false, error: fatal, at: 70 });
     expect(seen[0]!.signal.aborted).toBe(true);
@@ -208,7 +200,7 @@ describe('hedging asks the strategies', () => {
     const clock = new ManualClock();
     const { fn, seen } = operation(clock, [{ ms: 500 }, { ms: 20 }]);
     const { strategy, log } = spy([false]);
-    const events = listen();
+    const events = collect();
     const out = await drive(clock, retry(fn, options(clock, { hedging: { delay: 50, maxHedges: 2 }, strategies: [strategy], observers: [events.observer] })));
     expect(out).toEqual({ ok: true, value: 'attempt 1', at: 500 });
     expect(seen).toHaveLength(1);
@@ -237,7 +229,7 @@ describe('hedging asks the strategies', () => {
       beforeAttempt: () => (++asked === 1 ? true : { waitMs: 1000 }),
       afterAttempt: (ctx, report) => void log.push(`after ${ctx.attempt} ${report.verdict}`),
     };
-    const events = listen();
+    const events = collect();
     const out = await drive(clock, retry(fn, options(clock, { hedging: { delay: 50 }, rateLimiter: limiter, observers: [events.observer] })));
     // The hedge would wait from 50 to 1050; the first attempt wins at 100 and the wait ends then.
     expect(out).toEqual({ ok: true, value: 'attempt 1', at: 100 });
