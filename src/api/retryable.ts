@@ -10,7 +10,7 @@ import { freezeOptions, type RetryOptions } from '../engine/options.js';
 import { normalizeOptions, type CallSettings } from '../engine/settings.js';
 import { wrapFunction, type AnyFunction, type OperationSlot } from './wrap.js';
 import type { ErrorClass } from '../engine/types.js';
-import { findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
+import { carryMetadata, findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
 
 export { RETRYABLE_METADATA, getRetryableOptions } from './retryable-metadata.js';
 
@@ -48,9 +48,13 @@ function describeKey(key: unknown): string {
   return typeof key === 'symbol' ? `[${key.description ?? ''}]` : `"${String(key)}"`;
 }
 
-/** The wrapper that replaces the method, registered so the metadata helpers can find its record. */
+/**
+ * The wrapper that replaces the method, carrying the metadata other decorators stored on the
+ * method, and registered so the metadata helpers can find its record.
+ */
 function wrap(policy: CallSettings, record: MethodRecord, method: AnyFunction): AnyFunction {
   const wrapped = wrapFunction(policy, record, (thisArg) => slotFrom(record, thisArg), method);
+  carryMetadata(method, wrapped);
   registerWrapper(wrapped, record);
   return wrapped;
 }

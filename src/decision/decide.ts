@@ -62,7 +62,7 @@ export interface DecisionInput {
 /** The verdict: retry after `delay` ms, or give up for `reason`. */
 export type Decision =
   | { readonly retry: true; readonly delay: number; readonly verdict: ErrorVerdict }
-  | { readonly retry: false; readonly reason: GiveUpReason; readonly verdict: ErrorVerdict };
+  | { readonly retry: false; readonly reason: GiveUpReason; readonly verdict: ErrorVerdict; readonly retryAfterMs?: number };
 
 /** How a classifier's answer reads: the verdict, and the pushback it carried. */
 function fromClassifiers(classify: readonly ErrorClassifier[], error: unknown): { verdict: ErrorVerdict; retryAfterMs?: number } | undefined {
@@ -106,7 +106,7 @@ export function decide(rules: DecisionRules, input: DecisionInput): Decision {
   const elapsed = rules.timeout === undefined ? 0 : input.elapsed();
   if (hint !== undefined) {
     if (hint > rules.backoff.maxDelay || (rules.timeout !== undefined && elapsed + hint >= rules.timeout)) {
-      return { retry: false, reason: 'retry-after', verdict };
+      return { retry: false, reason: 'retry-after', verdict, retryAfterMs: hint };
     }
     if (hint > delay) delay = hint;
   }

@@ -37,7 +37,7 @@ export type Step<T> = Exclude<Attempted<T>, { readonly kind: 'cancelled' }>;
  */
 async function admit<T>(c: Call<T>, until: AbortSignal | undefined): Promise<{ admitted: Strategy[]; refusal?: Refusal }> {
   const admitted: Strategy[] = [];
-  const ctx = { operationName: c.name, attempt: c.attempt + 1 };
+  const ctx = { operationName: c.name, attempt: c.attempt + 1, lastError: c.last?.kind === 'error' ? c.last.error : undefined };
   for (const strategy of c.s.strategies) {
     if (strategy.beforeAttempt === undefined) {
       admitted.push(strategy);

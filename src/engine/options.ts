@@ -85,9 +85,11 @@ export interface RetryOptions<T = unknown> {
    * What the call fulfils with when it gives up, instead of rejecting: a `value`, or a
    * `handler` of the give-up; `on` picks the reasons (default: all but `'aborted'`). A handler
    * that fails never hides the original error: the call rejects with it. See docs/hedging.md.
+   * The value is not checked against the function's result type (that would make
+   * `RetryOptions<T>` invariant in `T`); write `FallbackOptions<YourType>` to have it checked.
    * @example { value: [], on: ['circuit-open'] }
    */
-  readonly fallback?: FallbackOptions<T>;
+  readonly fallback?: FallbackOptions;
   /** Called before each retry's delay; the loop awaits a returned promise (never past `timeout` or `signal`). */
   readonly onRetry?: (event: RetryEvent<T>) => void | PromiseLike<void>;
   /** Called once per call that succeeds. */

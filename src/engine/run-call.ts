@@ -33,27 +33,40 @@ export type { Invoke } from './call.js';
 /** Runs one call of `invoke` under the settings `s`, recorded as operation `name`. */
 export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invoke): Promise<T> {
   const c = new Call(s, name, invoke);
-  c.start = c.now();
-  if (s.observers.length > 0) notify(s.observers, 'callStarted', Object.freeze({ operationName: name, timestamp: c.start }), s.report);
-  let ending: Ending<T>;
+  let ending: Ending<T> | undefined;
   try {
-    ending = await attempts(c);
+    c.start = c.now();
   } catch (internal) {
-    // A strategy, the clock, `random` or `delayFn` failed: the call ends with that error.
     ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
   }
-  try {
-    await tellStrategies(c, 'callEnded', {
-      success: ending.ok, attempts: c.attempt, lastRetryAfterTimeout: c.lastRetryAfterTimeout, ...(ending.ok ? {} : { reason: ending.reason }),
-    });
-  } catch (internal) {
-    if (c.scope?.stop === undefined) ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+  if (s.observers.length > 0) notify(s.observers, 'callStarted', Object.freeze({ operationName: name, timestamp: c.start }), s.report);
+  if (ending === undefined) {
+    try {
+      ending = await attempts(c);
+    } catch (internal) {
+      // A strategy, the clock, `random` or `delayFn` failed: the call ends with that error.
+      ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+    }
+    if (s.strategies.length > 0) try {
+      await tellStrategies(c, 'callEnded', {
+        success: ending.ok, attempts: c.attempt, lastRetryAfterTimeout: c.lastRetryAfterTimeout, ...(ending.ok ? {} : { reason: ending.reason }),
+      });
+    } catch (internal) {
+      if (c.scope?.stop === undefined) ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+    }
   }
   c.scope?.close();
-  const elapsedMs = c.elapsed();
+  let elapsedMs = 0;
+  try {
+    elapsedMs = c.elapsed();
+  } catch (internal) {
+    // A clock that fails as the call ends: the call still settles, with that failure if it had none.
+    if (ending.ok || ending.internal !== true) ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+  }
   const failure = ending.ok ? undefined : failureOf(c, ending, elapsedMs);
   if (s.observers.length > 0) {
-    const last = c.last === undefined || ending.ok ? {} : c.last.kind === 'error' ? { lastError: c.last.error } : { lastResult: c.last.result };
+    const last = ending.ok ? {} : ending.internal === true ? { lastError: failure } : c.last === undefined ? {}
+      : c.last.kind === 'error' ? { lastError: c.last.error } : { lastResult: c.last.result };
     notify(s.observers, 'callEnded', Object.freeze({
       operationName: name, attempts: c.attempt, totalDelayMs: c.totalDelay, elapsedMs, timestamp: c.start + elapsedMs,
       ...(ending.ok ? { result: ending.value } : { reason: ending.reason, error: failure, ...last }),
@@ -61,7 +74,7 @@ export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invok
   }
   if (ending.ok) return ending.value;
   if (s.fallback !== undefined && ending.internal !== true && s.fallback.on.has(ending.reason)) {
-    return fallBack(c, s.fallback, ending.reason, failure, elapsedMs);
+    return fallBack(c, s.fallback as FallbackPlan<T>, ending.reason, failure, elapsedMs);
   }
   throw failure;
 }
@@ -90,7 +103,7 @@ async function attempts<T>(c: Call<T>): Promise<Ending<T>> {
     }));
   }
   try {
-    await tellStrategies(c, 'callStarted');
+    if (s.strategies.length > 0) await tellStrategies(c, 'callStarted');
     for (;;) {
       const attempt = s.hedging === undefined ? await attemptOnce(c) : await hedgedStep(c, s.hedging);
       if (attempt.kind === 'success') return { ok: true, value: attempt.value };
@@ -105,7 +118,7 @@ async function attempts<T>(c: Call<T>): Promise<Ending<T>> {
         const pending = notify(s.observers, 'retryScheduled', Object.freeze({
           operationName: c.name, attempt: c.attempt, delay: decision.delay,
           ...(c.last!.kind === 'error' ? { error: c.last!.error } : { result: c.last!.result }),
-          retriesLeft: s.maxRetries - c.attempt, elapsedMs: c.elapsed(),
+          retriesLeft: s.maxRetries + 1 - c.attempt, elapsedMs: c.elapsed(),
         }), s.report);
         if (pending !== undefined) await c.wait(Promise.all(pending));
       }

@@ -41,7 +41,7 @@ export interface CallSettings<T = unknown> extends DecisionRules {
   /** Set when the call hedges: its attempt step is a hedged round. */
   readonly hedging: HedgingPlan | undefined;
   /** Set when the call has a fallback for (some) give-ups. */
-  readonly fallback: FallbackPlan<T> | undefined;
+  readonly fallback: FallbackPlan<unknown> | undefined;
   readonly clock: Clock;
   /** The call reads the clock: something reports or bounds a time (observers, a deadline, a predicate's info, an error's `elapsedMs`). */
   readonly timed: boolean;
@@ -171,7 +171,7 @@ export function normalizeOptions<T>(options: RetryOptions<T> | undefined): CallS
     report,
     wrapError,
     hedging,
-    fallback: o.fallback === undefined ? undefined : normalizeFallback<T>(o.fallback),
+    fallback: o.fallback === undefined ? undefined : normalizeFallback(o.fallback),
     clock: o.clock === undefined ? systemClock : checkShape<Clock>('clock', o.clock, ['now', 'sleep'], 'a clock'),
     timed: observers.length > 0 || hedging !== undefined || timeout !== undefined || retryIf !== undefined || retryOnResult !== undefined || delayFn !== undefined || wrapError,
   };

@@ -5,27 +5,33 @@
  * listener tells each of them.
  */
 
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+const waiting = new WeakMap<AbortSignal, { readonly set: Set<() => void>; readonly fire: () => void }>();
 
 /**
  * Calls `listener` once when `signal` aborts, unless the returned function is called first.
  * `signal` must not be aborted yet.
  */
 export function onAbort(signal: AbortSignal, listener: () => void): () => void {
-  let listeners = waiting.get(signal);
-  if (listeners === undefined) {
-    const set = (listeners = new Set());
-    waiting.set(signal, set);
-    signal.addEventListener('abort', () => {
+  let entry = waiting.get(signal);
+  if (entry === undefined) {
+    const set = new Set<() => void>();
+    const fire = (): void => {
       waiting.delete(signal);
       for (const each of set) each();
       set.clear();
-    }, { once: true });
+    };
+    entry = { set, fire };
+    waiting.set(signal, entry);
+    signal.addEventListener('abort', fire, { once: true });
   }
   const own = (): void => listener();
-  listeners.add(own);
-  const set = listeners;
+  const { set, fire } = entry;
+  set.add(own);
   return () => {
-    set.delete(own);
+    // The last call to leave takes the signal's listener with it: nothing stays on the signal.
+    if (set.delete(own) && set.size === 0 && waiting.get(signal)?.set === set) {
+      waiting.delete(signal);
+      signal.removeEventListener('abort', fire);
+    }
   };
 }

@@ -29,8 +29,8 @@ export function reportHookError(error: unknown, hook: HookName, onHookError?: (e
   if (warned.has(key) || warned.size >= MAX_WARNED) return;
   warned.add(key);
   const message = safeGet(error, 'message');
-  const where = operationName === '' ? '' : ` (operation ${JSON.stringify(operationName.slice(0, 200))}; further failures of it are not printed)`;
-  const text = `maestro-retry: the ${hook} hook threw${where}: ${typeof message === 'string' ? message.slice(0, 500) : describe(error)}`;
+  const where = operationName === '' ? '' : ` (operation ${JSON.stringify(operationName.slice(0, 200))}; further failures of this hook there are counted in statistics, not printed)`;
+  const text = `maestro-retry: the ${hook} hook threw: ${typeof message === 'string' ? message.slice(0, 500) : describe(error)}${where}`;
   if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') {
     process.emitWarning(text, { type: 'MaestroRetryWarning', code: 'MAESTRO_RETRY_HOOK_ERROR' });
   } else {
