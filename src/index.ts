@@ -8,6 +8,7 @@ export { withRetry } from './api/with-retry.js';
 export { RetryManager, type ExecutionContext } from './api/retry-manager.js';
 export { ErrorHandler, type ErrorCategory, type RecoveryDecision } from './api/error-handler.js';
 export { getRetryHistory, getRetryStatistics } from './api/statistics.js';
+export { currentAttempt } from './api/current-attempt.js';
 
 export type { RetryOptions } from './engine/options.js';
 export type {
@@ -51,5 +52,10 @@ export {
 } from './strategies/index.js';
 export { memoryStore } from './state/memory-store.js';
 export type { CellOwner, Change, StateCell, StateStore, StoreEventType } from './state/store.js';
+
+export type { HedgeDelayInfo, HedgingOptions, Percentile } from './strategies/hedging-options.js';
+export { LatencyEstimate, type LatencyEstimateOptions } from './strategies/latency-estimate.js';
+export { LatencyStore, defaultLatencyStore, type LatencyStoreOptions } from './strategies/latency-store.js';
+export type { FallbackEvent, FallbackOptions } from './strategies/fallback.js';
 
 export { Retryable, RETRYABLE_METADATA, getRetryableOptions, type RetryableDecorator } from './api/retryable.js';
