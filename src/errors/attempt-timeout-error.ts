@@ -8,6 +8,7 @@ import { brand, isBranded } from './brand.js';
  * await retry(({ signal }) => fetch(url, { signal }), { attemptTimeout: 2_000 });
  */
 export class AttemptTimeoutError extends Error {
+  /** Always `'AttemptTimeoutError'`, in logs and in the registry's `errorCounts`. */
   override readonly name = 'AttemptTimeoutError' as const;
   /** The `attemptTimeout` that expired, in ms. */
   readonly timeout: number;

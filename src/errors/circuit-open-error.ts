@@ -8,6 +8,7 @@ import { brand, isBranded } from './brand.js';
  * try { await getUser(1); } catch (e) { if (isCircuitOpenError(e)) return cached; throw e; }
  */
 export class CircuitOpenError extends Error {
+  /** Always `'CircuitOpenError'`, in logs and in the registry's `errorCounts`. */
   override readonly name = 'CircuitOpenError' as const;
   /** Milliseconds until the breaker lets a trial call through, when known. */
   readonly retryAfterMs: number | undefined;

@@ -8,6 +8,7 @@ import { brand, isBranded } from './brand.js';
  * if (res.status === 404) throw new PermanentError(`no such user ${id}`);
  */
 export class PermanentError extends Error {
+  /** Always `'PermanentError'`, in logs and in the registry's `errorCounts`. */
   override readonly name = 'PermanentError' as const;
   constructor(message = 'Permanent failure', options?: { cause?: unknown }) {
     super(message, options);

@@ -10,6 +10,7 @@ import { RetryExhaustedError, type RetryExhaustedDetails } from './retry-exhaust
  * catch (e) { if (isRetryBudgetExhaustedError(e)) metrics.increment('retry.budget'); }
  */
 export class RetryBudgetExhaustedError extends RetryExhaustedError {
+  /** `'RetryBudgetExhaustedError'`. */
   override name: string = 'RetryBudgetExhaustedError';
   constructor(details: Omit<RetryExhaustedDetails, 'reason'>) {
     super({ ...details, reason: 'budget' }, `${details.operationName}: retry budget exhausted after ${details.attempts.length} attempt${details.attempts.length === 1 ? '' : 's'}`);

@@ -3,12 +3,15 @@ import { brand, isBranded } from './brand.js';
 
 /** The fields of a {@link RetryExhaustedError}. */
 export interface RetryExhaustedDetails {
+  /** The operation of the call that gave up. */
   readonly operationName: string;
+  /** Why the call gave up. */
   readonly reason: GiveUpReason;
   /** One entry per attempt that failed with an error, in order. */
   readonly errors: readonly unknown[];
   /** Every attempt of the call, as the registry records them. */
   readonly attempts: readonly RetryAttempt[];
+  /** Time from the call's start to its end, in ms. */
   readonly elapsedMs: number;
   /** The last error (also `cause`). */
   readonly cause?: unknown;
@@ -25,11 +28,17 @@ export interface RetryExhaustedDetails {
  * catch (e) { if (isRetryExhaustedError(e)) console.log(e.reason, e.errors.length); }
  */
 export class RetryExhaustedError extends Error {
+  /** `'RetryExhaustedError'` (a subclass sets its own). */
   override name: string = 'RetryExhaustedError';
+  /** The operation of the call that gave up. */
   readonly operationName: string;
+  /** Why the call gave up: `'exhausted'`, `'non-retryable'`, `'budget'`... */
   readonly reason: GiveUpReason;
+  /** One entry per attempt that failed with an error, in order; the last is `cause`. */
   readonly errors: readonly unknown[];
+  /** Every attempt of the call, as the registry records them. */
   readonly attempts: readonly RetryAttempt[];
+  /** Time from the call's start to its end, in ms. */
   readonly elapsedMs: number;
   /** The last attempt's result, present (as an own property) only when the call ended on a result `retryOnResult` rejected. */
   declare readonly lastResult?: unknown;

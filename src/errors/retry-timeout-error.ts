@@ -9,7 +9,9 @@ import { brand, isBranded } from './brand.js';
  * await retry(fn, { timeout: 5_000 }).catch((e) => { if (isRetryTimeoutError(e)) ... });
  */
 export class RetryTimeoutError extends Error {
+  /** Always `'RetryTimeoutError'`, in logs and in the registry's `errorCounts`. */
   override readonly name = 'RetryTimeoutError' as const;
+  /** The operation of the call that timed out. */
   readonly operationName: string;
   /** The call's `timeout`, in ms. */
   readonly timeout: number;

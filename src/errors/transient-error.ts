@@ -8,6 +8,7 @@ import { brand, isBranded } from './brand.js';
  * if (res.status === 409) throw new TransientError('version conflict', { cause: res });
  */
 export class TransientError extends Error {
+  /** Always `'TransientError'`, in logs and in the registry's `errorCounts`. */
   override readonly name = 'TransientError' as const;
   constructor(message = 'Transient failure', options?: { cause?: unknown }) {
     super(message, options);

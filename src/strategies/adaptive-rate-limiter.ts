@@ -56,6 +56,7 @@ export interface AdaptiveRateLimiterStats {
   readonly lastMaxRate: number;
   /** Tokens in the bucket, between 0 and `maxCapacity`. */
   readonly tokens: number;
+  /** The bucket's size now, in tokens: what one second at the fill rate buys, at least `minCapacity`. */
   readonly maxCapacity: number;
   /**
    * Callers told to wait that have not asked again yet. A caller that never comes back (it gave
@@ -110,11 +111,17 @@ const EPSILON = 1e-9;
  * limiter.stats.fillRate; // attempts per second it currently lets through
  */
 export class AdaptiveRateLimiter implements RateLimiterLike {
+  /** The {@link AdaptiveRateLimiterOptions.beta | beta} in effect: the option given, or its default. */
   readonly beta: number;
+  /** The {@link AdaptiveRateLimiterOptions.scaleConstant | scaleConstant} in effect: the option given, or its default. */
   readonly scaleConstant: number;
+  /** The {@link AdaptiveRateLimiterOptions.smooth | smooth} in effect: the option given, or its default. */
   readonly smooth: number;
+  /** The {@link AdaptiveRateLimiterOptions.minFillRate | minFillRate} in effect: the option given, or its default. */
   readonly minFillRate: number;
+  /** The {@link AdaptiveRateLimiterOptions.minCapacity | minCapacity} in effect: the option given, or its default. */
   readonly minCapacity: number;
+  /** The {@link AdaptiveRateLimiterOptions.measurementIntervalMs | measurementIntervalMs} in effect: the option given, or its default. */
   readonly measurementIntervalMs: number;
   readonly #clock: Clock;
 

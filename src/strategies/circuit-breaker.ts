@@ -8,7 +8,9 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 
 /** What {@link CircuitBreaker.onStateChange} listeners receive: one frozen object per transition. */
 export interface CircuitStateChange {
+  /** The state the breaker left. */
   readonly from: CircuitState;
+  /** The state the breaker entered. */
   readonly to: CircuitState;
   /**
    * When the transition happened, in the clock's time. For open → half-open this is the moment
@@ -59,6 +61,7 @@ export interface CircuitBreakerOptions {
 
 /** A snapshot of a {@link CircuitBreaker}, from {@link CircuitBreaker.stats}. */
 export interface CircuitBreakerStats {
+  /** The state now (reading it may move an open circuit whose `resetTimeout` ran out to half-open). */
   readonly state: CircuitState;
   /** Whether {@link CircuitBreaker.isolate} holds the circuit open. */
   readonly isolated: boolean;
@@ -105,11 +108,17 @@ const FAILURE = 1;
  * await retry(() => payments.charge(order), { circuitBreaker: breaker });
  */
 export class CircuitBreaker implements CircuitBreakerLike {
+  /** The {@link CircuitBreakerOptions.failureThreshold | failureThreshold} in effect: the option given, or its default. */
   readonly failureThreshold: number;
+  /** The {@link CircuitBreakerOptions.failureRateThreshold | failureRateThreshold} in effect: the option given, or its default. */
   readonly failureRateThreshold: number | undefined;
+  /** The {@link CircuitBreakerOptions.minimumCalls | minimumCalls} in effect: the option given, or its default. */
   readonly minimumCalls: number;
+  /** The {@link CircuitBreakerOptions.windowMs | windowMs} in effect: the option given, or its default. */
   readonly windowMs: number;
+  /** The {@link CircuitBreakerOptions.resetTimeout | resetTimeout} in effect: the option given, or its default. */
   readonly resetTimeout: number;
+  /** The {@link CircuitBreakerOptions.halfOpenMaxCalls | halfOpenMaxCalls} in effect: the option given, or its default. */
   readonly halfOpenMaxCalls: number;
   readonly #clock: Clock;
   readonly #window: RollingWindow | undefined;

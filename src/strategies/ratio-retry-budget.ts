@@ -67,8 +67,11 @@ const BUCKETS = 10;
  * budget.stats; // { windowCalls, windowRetries, available }
  */
 export class RatioRetryBudget implements RetryBudgetLike {
+  /** The {@link RatioRetryBudgetOptions.ratio | ratio} in effect: the option given, or its default. */
   readonly ratio: number;
+  /** The {@link RatioRetryBudgetOptions.minRetriesPerSecond | minRetriesPerSecond} in effect: the option given, or its default. */
   readonly minRetriesPerSecond: number;
+  /** The {@link RatioRetryBudgetOptions.windowMs | windowMs} in effect: the option given, or its default. */
   readonly windowMs: number;
   /** Retries granted per window however little the traffic: `minRetriesPerSecond * windowMs / 1000`. */
   readonly reserve: number;

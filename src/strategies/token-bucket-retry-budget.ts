@@ -17,6 +17,7 @@ export interface TokenBucketRetryBudgetOptions {
 export interface TokenBucketRetryBudgetStats {
   /** Tokens left, in [0, capacity]. */
   readonly tokens: number;
+  /** The bucket's size, in tokens. */
   readonly capacity: number;
   /** Ordinary retries that would be granted now, one after another. */
   readonly available: number;
@@ -40,9 +41,13 @@ const OWNER = 'RetryBudget.tokenBucket';
  * budget.stats.tokens; // 500 while all is well
  */
 export class TokenBucketRetryBudget implements RetryBudgetLike {
+  /** The {@link TokenBucketRetryBudgetOptions.capacity | capacity} in effect: the option given, or its default. */
   readonly capacity: number;
+  /** The {@link TokenBucketRetryBudgetOptions.retryCost | retryCost} in effect: the option given, or its default. */
   readonly retryCost: number;
+  /** The {@link TokenBucketRetryBudgetOptions.timeoutCost | timeoutCost} in effect: the option given, or its default. */
   readonly timeoutCost: number;
+  /** The {@link TokenBucketRetryBudgetOptions.successRefund | successRefund} in effect: the option given, or its default. */
   readonly successRefund: number;
   #tokens: number;
 
