@@ -38,14 +38,29 @@ const notDocumentedYet = [
 ];
 
 /**
- * Types that exported declarations name but the package does not export; the same rule: the
- * build fails when one is exported or no longer named.
- * - `AttemptOutcome` (src/engine/seams.ts) is part of the `OperationRecorder` seam a custom
- *   recorder implements: a gap, until the engine's observer seam replaces it.
- * - `RecordHost` (src/registry/operation-record.ts) is what an operation's record asks of its
- *   registry; `RetryRegistry` implements it, but no user needs it: kept internal on purpose.
+ * Types that exported declarations name but src/index.ts does not export yet, each a gap: a user
+ * who implements or reads them cannot import them by name. TypeDoc fails the build when one of
+ * them is exported or no longer named, so the list can only shrink.
  */
-const notExported = ['AttemptOutcome', 'RecordHost'];
+const notExported = [
+  // The seams a user implements or receives (observers, strategies, classifiers, delayFn, stores).
+  // (PolicyEvent and Strategy too, through `linksToNotExported` below.)
+  'CallObserver', 'CallStartedEvent', 'AttemptEndedEvent', 'RetryScheduledEvent', 'CallEndedEvent',
+  'StrategyContext', 'AttemptReport', 'CallReport', 'Refusal', 'Wait', 'MaybePromise',
+  'ErrorClassifier', 'DelayInfo', 'Maybe', 'AttemptOutcome',
+  // What the error classes' constructors take.
+  'ErrorDetails', 'AttemptTimeoutDetails', 'CircuitOpenDetails', 'RetryTimeoutDetails', 'RetryExhaustedInit', 'RetryBudgetExhaustedInit',
+  // The stored state inside the policies' snapshots.
+  'BreakerState', 'RateCut', 'RatioBudgetState', 'TokenBucketState',
+  // Internal on purpose: what an operation's record asks of its registry (RetryRegistry implements it).
+  'RecordHost',
+];
+
+/**
+ * `PolicyEvent` and `Strategy`, not exported yet either, are named by `{@link}`s in comments: mapped
+ * here to no page. Remove an entry when src/index.ts exports the type (nothing fails if it stays).
+ */
+const linksToNotExported = { [pkg.name]: { PolicyEvent: '#', Strategy: '#' } };
 
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 export default {
@@ -60,6 +75,7 @@ export default {
   validation: { notExported: true, invalidLink: true, notDocumented: true },
   intentionallyNotDocumented: notDocumentedYet,
   intentionallyNotExported: notExported,
+  externalSymbolLinkMappings: linksToNotExported,
   // The reference is read from this repository's docs/ folder or a checkout: no link to a
   // hosting site's copy of the sources, which would go stale.
   disableSources: true,
