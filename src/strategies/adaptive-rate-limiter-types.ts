@@ -67,6 +67,7 @@ export interface AdaptiveRateLimiterStats {
   readonly lastMaxRate: number;
   /** Tokens in the bucket, between 0 and `maxCapacity`. */
   readonly tokens: number;
+  /** The bucket's size now, in tokens: what one second at the fill rate buys, at least `minCapacity`. */
   readonly maxCapacity: number;
   /**
    * Callers told to wait that have not asked again yet. A caller that never comes back (it gave
