@@ -6,7 +6,8 @@
  * through the `elapsedMs` the hooks and `retryIf` get when nothing else records time.
  */
 import { calculateDelay } from '../../src/decision/backoff.js';
-import { mergeOptions, normalizeOptions, type RetryOptions } from '../../src/engine/options.js';
+import { mergeOptions, type RetryOptions } from '../../src/engine/options.js';
+import { normalizeOptions } from '../../src/engine/settings.js';
 import type { GiveUpEvent, RetryEvent, RetryIfInfo } from '../../src/engine/types.js';
 import { retry } from '../../src/api/retry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';

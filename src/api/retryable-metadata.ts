@@ -9,7 +9,7 @@
  * the declaring prototype (or class, for a static method), exactly where legacy mode puts it.
  */
 import 'reflect-metadata';
-import type { OperationSlot } from '../engine/run-call.js';
+import type { OperationSlot } from './wrap.js';
 import type { RetryOptions } from '../engine/options.js';
 
 /**
@@ -66,11 +66,30 @@ function operationNameOf(record: MethodRecord, owner: object): string {
 export function settle(record: MethodRecord, owner: object): Readonly<RetryOptions> {
   if (record.resolved !== undefined) return record.resolved;
   const name = record.given.operationName ?? operationNameOf(record, owner);
-  record.slot ??= { name, recorder: undefined };
+  record.slot ??= { name };
   const resolved = Object.freeze({ ...record.given, operationName: name });
   record.resolved = resolved;
   Reflect.defineMetadata(RETRYABLE_METADATA, resolved, owner, record.methodName);
   return resolved;
+}
+
+/**
+ * Carries what other decorators stored on a method over to the wrapper that replaces it:
+ * every own reflect-metadata entry (NestJS's `@Get`, `@Cron`, `@OnEvent` and `@MessagePattern`
+ * write theirs with `Reflect.defineMetadata(key, value, descriptor.value)`) and every own
+ * property the wrapper does not have itself (`name` and `length` stay the wrapper's, already
+ * copied). Run when the wrapper is made, so what was written before `@Retryable` ran (it sits
+ * above those decorators) survives; what is written after lands on the wrapper directly.
+ * @internal
+ */
+export function carryMetadata(method: object, wrapper: object): void {
+  for (const key of Reflect.getOwnMetadataKeys(method) as unknown[]) {
+    if (!Reflect.hasOwnMetadata(key, wrapper)) Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, method), wrapper);
+  }
+  for (const key of Reflect.ownKeys(method)) {
+    if (Object.prototype.hasOwnProperty.call(wrapper, key)) continue;
+    Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(method, key)!);
+  }
 }
 
 /**

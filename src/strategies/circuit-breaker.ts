@@ -223,7 +223,7 @@ export class CircuitBreaker implements Strategy {
   }
 
   #refusal(ctx: StrategyContext): Refusal {
-    const error = new CircuitOpenError(`Circuit breaker is open: ${ctx.operationName} was not attempted`, { retryAfterMs: this.retryAfterMs() });
+    const error = new CircuitOpenError(`Circuit breaker is open: ${ctx.operationName} was not attempted`, { cause: ctx.lastError, retryAfterMs: this.retryAfterMs() });
     return { reason: 'circuit-open', error };
   }
 
