@@ -72,15 +72,15 @@ describeWithService(redis, 'policies sharing their state through Redis', () => {
   });
 
   it('half-open lets exactly halfOpenMaxCalls trials through, fleet-wide, and a lease frees a vanished prober', async () => {
-    const make = () => new CircuitBreaker({ name: 'search', failureThreshold: 1, resetTimeout: 100, halfOpenMaxCalls: 2, store: store({ leaseMs: 300 }) });
+    const make = () => new CircuitBreaker({ name: 'search', failureThreshold: 1, resetTimeout: 100, halfOpenMaxCalls: 2, store: store({ leaseMs: 600 }) });
     const breakers = [make(), make(), make(), make()];
     breakers[0]!.afterAttempt(ctx, outcome('failure'));
     await until(() => breakers.every((b) => b.state === 'open'));
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) => setTimeout(r, 250)); // past resetTimeout by more than any process's estimate of Redis's time may be off
     const answers = await Promise.all(breakers.flatMap((b) => [b.beforeAttempt(ctx), b.beforeAttempt(ctx)]));
     expect(answers.filter((a) => a === true)).toHaveLength(2);
     // The two probers vanish without reporting: after leaseMs their slots are free again.
-    await new Promise((r) => setTimeout(r, 320));
+    await new Promise((r) => setTimeout(r, 620));
     const fresh = make();
     await until(() => fresh.state === 'half-open');
     expect(await fresh.beforeAttempt(ctx)).toBe(true);
