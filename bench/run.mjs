@@ -5,7 +5,7 @@
 //
 //   node --expose-gc bench/run.mjs [--only=a,b,c,d] [--processes=3] [--rounds=10] [--batch-ms=50]
 //                                  [--concurrent-rounds=3] [--calls=100000] [--clock=cpu|wall]
-//                                  [--ab <rev>]
+//                                  [--ab <rev>] [--out=<dir>]
 //
 // (a) success path; (b) zero-delay retry path failing twice, with a preallocated error and
 // with fresh errors; (c) 100,000 concurrent calls failing twice with 10 ms delays; (d) the
@@ -17,6 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listCases } from './lib/cases.mjs';
 import { transpileDecorated } from './lib/compile.mjs';
@@ -65,8 +66,10 @@ const run = {
   loadAverageAtStart: load(),
   date: new Date().toISOString(),
 };
-mkdirSync(here('./results'), { recursive: true });
-const save = (file, data) => writeFileSync(here(`./results/${file}`), JSON.stringify({ run, ...data }, null, 2) + '\n');
+// A full run replaces bench/results/*.json; a partial one writes elsewhere unless --out says.
+const outDir = args.out ?? (only.size === 4 ? here('./results') : path.join(os.tmpdir(), 'maestro-bench-results'));
+mkdirSync(outDir, { recursive: true });
+const save = (file, data) => writeFileSync(path.join(outDir, file), JSON.stringify({ run, ...data }, null, 2) + '\n');
 const node = (script, config) => execFileSync(process.execPath, ['--expose-gc', here(script), JSON.stringify(config)], {
   encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20,
 });
@@ -170,8 +173,8 @@ if (only.has('d')) {
   checks.push({ path: 'd', case: 'withRetry, registry on', check: 'retained heap < 20 MB', measured: last, limit: 20, pass: last < 20 });
 }
 
-for (const [path, rows] of Object.entries(ab)) {
-  printAb(`A/B (${path}): new ${labels[0]} against old ${labels[1]} in the same run; new / old is the median of the ratios measured in the same round`, rows, labels, fmtAb);
+for (const [stage, rows] of Object.entries(ab)) {
+  printAb(`A/B (${stage}): new ${labels[0]} against old ${labels[1]} in the same run; new / old is the median of the ratios measured in the same round`, rows, labels, fmtAb);
 }
 printTable('Targets (build under test, registry off)', checks, [
   ['path', (c) => c.path], ['case', (c) => c.case], ['check', (c) => c.check],
@@ -182,6 +185,6 @@ printTable('Targets (build under test, registry off)', checks, [
 const failed = checks.filter((c) => !c.pass).length;
 run.loadAverageAtEnd = load();
 run.minutes = Math.round((Date.now() - startedAt) / 600) / 100;
-save(`summary${only.size === 4 ? '' : '-' + [...only].sort().join('')}.json`, { stageLoad, checks, ab });
+save('summary.json', { stageLoad, checks, ab });
 console.log(`\n${checks.length - failed} of ${checks.length} targets pass. Commit ${labels[0]}${builds[1] ? ` (A/B against ${labels[1]})` : ''}; ` +
-  `${run.cpu}, ${run.cores} cores, Node ${run.node}; load average ${run.loadAverageAtStart[0]} at start, ${run.loadAverageAtEnd[0]} at end; ${run.minutes} min.`);
+  `${run.cpu}, ${run.cores} cores, Node ${run.node}; load average ${run.loadAverageAtStart[0]} at start, ${run.loadAverageAtEnd[0]} at end; ${run.minutes} min. JSON in ${outDir}.`);
