@@ -4,7 +4,7 @@
 //    with 10 ms before each retry, until all have settled; and the CPU time this process
 //    spent meanwhile (on a shared machine, wall time also counts the time spent waiting for
 //    a core).
-// 2. Heap per call: after a forced GC, as many calls again (a case made anew with 1 s delays,
+// 2. Heap per call: after full GCs, as many calls again (a case made anew with 20 s delays,
 //    so no timer fires while measuring) are started; once every first attempt has failed and
 //    every call waits in its delay, a forced GC, and heapUsed grown / calls.
 // Prints one JSON line.
@@ -24,6 +24,17 @@ const env = {
   decoratedSource: readFileSync(decoratedFile, 'utf8'),
 };
 const gc = () => { globalThis.gc(); globalThis.gc(); };
+/** heapUsed once full GCs no longer shrink it (at most 6 GCs). */
+function settledHeap() {
+  let used = Infinity;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    const now = process.memoryUsage().heapUsed;
+    if (now > used * 0.99) return Math.min(now, used);
+    used = now;
+  }
+  return used;
+}
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 // Phase 1: wall time.
@@ -41,15 +52,13 @@ pending.fill(undefined);
 results.length = 0;
 
 // Phase 2: heap held per call waiting in its delay.
-const g = compileCase(c, { ...env, delay: 1000 });
+const g = compileCase(c, { ...env, delay: 20_000 });
 await tick();
-gc();
-const h0 = process.memoryUsage().heapUsed;
+const h0 = settledHeap();
 const held = new Array(calls);
 for (let i = 0; i < calls; i++) held[i] = g({ n: 0 });
 await tick();
 await tick();
-gc();
-const h1 = process.memoryUsage().heapUsed;
+const h1 = settledHeap();
 process.stdout.write(JSON.stringify({ key, calls, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, heapPerCallBytes: (h1 - h0) / calls }) + '\n');
 process.exit(0);

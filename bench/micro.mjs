@@ -1,7 +1,7 @@
 // (a) and (b) in a process of their own (run.mjs starts it; the first argument is its JSON
 // config): every case of the path, timed in interleaved rounds. Prints one JSON line.
 //   config: { path: 'a' | 'b', errors: 'preallocated' | 'fresh', builds: [{ label, dir }],
-//             decoratedFile, rounds, batchMs }
+//             decoratedFile, rounds, batchMs, filter? }
 import { readFileSync } from 'node:fs';
 import { listCases } from './lib/cases.mjs';
 import { compileCase } from './lib/compile.mjs';
@@ -15,7 +15,7 @@ const peers = await loadPeers();
 const decoratedSource = readFileSync(config.decoratedFile, 'utf8');
 const failing = config.path === 'b';
 
-const cases = listCases(config.path, config.builds);
+const cases = listCases(config.path, config.builds, config.filter);
 const entries = cases.map((c) => ({
   key: c.key,
   f: compileCase(c, { lib: libs[c.build], peers, delay: 0, failing, errors: config.errors, decoratedSource }),

@@ -9,7 +9,7 @@
 //              (fail() gives the error), then fulfilling with 3
 //   fail       () => the error to throw (preallocated or fresh, per path)
 //   failing    whether `work` is the failing function
-//   delay      ms before each retry (0 or 10; 1000 while (c) measures heap)
+//   delay      ms before each retry (0 or 10; 20,000 while (c) measures heap)
 //   sleep      (ms) => a promise fulfilled after ms
 //   decorated  the classes of bench/lib/retryable-api.ts as tsc compiles them (TC39 decorators)
 // `/*registry*/` in a maestro case's source becomes `registry: false,` (registry off) or nothing
@@ -84,9 +84,10 @@ const PEERS = [
 /**
  * The cases of one path ('a', 'b' or 'c'), baseline first. `builds` ([{ label }]): the
  * entry points are listed for each build (the first is the one under test; a second is the
- * old core of an A/B run). Each case: { key, name, build, role, kind, registry, target, make }.
+ * old core of an A/B run). `filter`: a regular expression the other cases' names must match.
+ * Each case: { key, name, build, role, kind, registry, target, make }.
  */
-export function listCases(path, builds) {
+export function listCases(path, builds, filter) {
   const cases = [];
   const add = (c) => cases.push({ build: 0, kind: undefined, registry: undefined, target: undefined, ...c, key: `${c.name}#${c.build ?? 0}` });
   if (path === 'a') {
@@ -104,5 +105,6 @@ export function listCases(path, builds) {
     }
   });
   for (const [name, kind, paths, make] of PEERS) if (paths.includes(path)) add({ name, role: 'peer', kind, make });
-  return cases;
+  const keep = filter === undefined ? undefined : new RegExp(filter);
+  return keep === undefined ? cases : cases.filter((c) => c.role === 'baseline' || keep.test(c.name));
 }

@@ -1,5 +1,4 @@
-// Interleaved, GC-separated timing of async cases, reported against a baseline measured in the
-// same rounds.
+// Interleaved timing of async cases, reported against a baseline measured in the same rounds.
 import { makeRunner } from './compile.mjs';
 
 export const median = (xs) => {
@@ -8,10 +7,16 @@ export const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-function forceGc() {
+/**
+ * Empties the young generation, so each batch starts from the same state: two scavenges. Not
+ * a full GC: V8 discards optimized code that embeds objects a full GC finds dead ("weak
+ * objects"), and the old core's code was discarded by every one, so a full GC before each
+ * batch measured re-optimization instead of the steady state.
+ */
+function emptyYoungGeneration() {
   if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
-  globalThis.gc();
-  globalThis.gc();
+  globalThis.gc({ type: 'minor' });
+  globalThis.gc({ type: 'minor' });
 }
 
 /** ns per call of `n` sequential awaited calls, by the wall clock and by this process's CPU time. */
@@ -40,7 +45,8 @@ export function figures(ns, base) {
 /**
  * Times `entries` ([{ key, f }], the first being the baseline) in `rounds` interleaved rounds:
  * after a warm-up that also sizes each case's batch to about `batchMs`, each round runs every
- * case's batch once, in an order rotated by one per round, with a forced GC before each batch.
+ * case's batch once, in an order rotated by one per round, with the young generation emptied
+ * before each batch.
  * Returns, per case and per clock (`wall`, and `cpu`: this process's CPU time, which on a
  * shared machine leaves out the time spent waiting for a core, and also any idle wait such as
  * a timer's), `figures` of its rounds.
@@ -65,7 +71,7 @@ export async function measure(entries, { rounds, batchMs, warmupMs = 150, arg, l
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < runs.length; k++) {
       const e = runs[(k + r) % runs.length];
-      forceGc();
+      emptyYoungGeneration();
       const { wall, cpu } = await timeBatch(e.runner, e.f, e.n);
       e.wall.push(wall);
       e.cpu.push(cpu);
