@@ -38,6 +38,9 @@ export {
   type AdaptiveRateLimiterOptions, type AdaptiveRateLimiterStats, type CircuitBreakerOptions, type CircuitBreakerStats,
   type CircuitState, type CircuitStateChange, type RatioRetryBudgetOptions, type RatioRetryBudgetStats,
   type TokenBucketRetryBudgetOptions, type TokenBucketRetryBudgetStats,
+  type AdaptiveRateLimiterSnapshot, type CircuitBreakerSnapshot, type RatioRetryBudgetSnapshot, type TokenBucketRetryBudgetSnapshot,
 } from './strategies/index.js';
+export { memoryStore } from './state/memory-store.js';
+export type { CellOwner, Change, StateCell, StateStore, StoreEventType } from './state/store.js';
 
 export { Retryable, RETRYABLE_METADATA, getRetryableOptions, type RetryableDecorator } from './api/retryable.js';

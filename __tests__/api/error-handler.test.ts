@@ -82,10 +82,11 @@ describe('ErrorHandler.handleError', () => {
     expect(handler.handleError(new PermanentError('x'), { attempt: 10 })).toMatchObject({ reason: 'non-retryable', category: 'permanent' });
   });
 
-  it('calls an AbortError cancelled, whatever the config says', () => {
+  it('calls an AbortError cancelled unless the config retries it, as a call would', () => {
     const abort = new DOMException('The operation was aborted', 'AbortError');
     expect(handler.handleError(abort)).toEqual({ action: 'fail', reason: 'aborted', message: expect.any(String), category: 'cancelled' });
-    expect(new ErrorHandler({ retryIf: () => true }).handleError(abort)).toMatchObject({ category: 'cancelled' });
+    expect(new ErrorHandler({ retryIf: () => true }).handleError(abort)).toEqual({ action: 'retry', delay: 1000, category: 'transient' });
+    expect(new ErrorHandler({ retryOn: [DOMException] }).handleError(abort)).toEqual({ action: 'retry', delay: 1000, category: 'transient' });
     expect(handler.handleError(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toMatchObject({ category: 'cancelled' });
   });
 

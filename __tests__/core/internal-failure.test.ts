@@ -1,18 +1,17 @@
 /**
  * `onGiveUp` is called once per call that fails (API.md), and that includes a call that fails
- * because one of its own internals did: a clock that throws, or a registry that throws while
- * recording. Such a call gives up with reason `'non-retryable'` (as the registry counts it) and
- * the internal failure as its `error`, on the lean path, in the lean loop and on the full path.
+ * because one of its own internals did: a clock that throws. Such a call gives up with reason
+ * `'non-retryable'` (as the registry counts it) and the internal failure as its `error`. An
+ * observer (the registry included) that throws is reported and never fails the call.
  */
 import { retry } from '../../src/api/retry.js';
 import { withRetry } from '../../src/api/with-retry.js';
 import type { RetryOptions } from '../../src/engine/options.js';
-import type { Clock, OperationRecorder } from '../../src/engine/seams.js';
+import type { Clock } from '../../src/engine/clock.js';
 import type { GiveUpEvent } from '../../src/engine/types.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { drive, networkError } from '../helpers/drive.js';
-import { FaultyRegistry } from '../helpers/faulty-registry.js';
 
 const boom = new Error('the clock broke');
 
@@ -85,13 +84,12 @@ describe('onGiveUp hears of a call that fails on a clock that throws', () => {
   });
 
   test.each([
-    // Reads: 1 the start, 2 attempt 1's end, 3 attempt 2's start.
-    ['the lean loop', 3, {}],
-    // Reads: 1 the start, 2 attempt 1's start, 3 its end, 4 attempt 2's start.
-    ['the full path', 4, { signal: new AbortController().signal }],
-  ])('as attempt 2 starts, in %s: once, with the clock\'s error', async (_label, failAt, extra) => {
+    ['without a signal', {}],
+    ['with a signal', { signal: new AbortController().signal }],
+  ])('a clock that breaks after the first delay, %s: the call ends once, with the clock\'s error', async (_label, extra) => {
     const manual = new ManualClock();
-    const { out, events, stats } = await giveUpsOf((o) => withRetry(failTwice(), o)(), { clock: new BreakingClock(manual, failAt), ...extra }, manual);
+    const clock: Clock = { now: () => { if (manual.now() >= 10) throw boom; return manual.now(); }, sleep: (ms, signal) => manual.sleep(ms, signal) };
+    const { out, events, stats } = await giveUpsOf((o) => withRetry(failTwice(), o)(), { clock, ...extra }, manual);
     expect(out).toEqual({ ok: false, error: boom, at: 10 });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ operationName: 'op', error: boom, reason: 'non-retryable' });
@@ -121,31 +119,23 @@ describe('onGiveUp for an internal failure is a hook like any other', () => {
   });
 });
 
-describe('onGiveUp hears of a call that fails on a registry that throws', () => {
-  const broke = new Error('the registry broke');
+describe('an observer that throws never fails the call', () => {
+  const broke = new Error('the observer broke');
 
-  const cases: Array<[string, keyof OperationRecorder, (args: unknown[]) => boolean, () => () => Promise<string>, number]> = [
-    ['recording a first attempt\'s success', 'firstAttemptSucceeded', () => true, succeedAtOnce, 0],
-    ['recording a success after retries', 'callEnded', (args) => args[2] === undefined, failTwice, 30],
-    ['recording attempt 2\'s failure', 'attemptEnded', (args) => args[0] === 2, failTwice, 10],
-  ];
-  test.each(cases)('while %s: once, with the registry\'s error, and onSuccess is not called', async (_label, method, when, make, at) => {
+  test.each(['callStarted', 'attemptEnded', 'retryScheduled', 'callEnded'] as const)('one whose %s throws: the call succeeds, the failure is reported once per call', async (method) => {
     const manual = new ManualClock();
-    const registry = new FaultyRegistry(method, when, broke);
-    const { out, events, onSuccess } = await giveUpsOf((o) => withRetry(make(), o)(), { clock: manual, registry }, manual);
-    expect(out).toEqual({ ok: false, error: broke, at });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ operationName: 'op', error: broke, reason: 'non-retryable' });
-    expect(onSuccess).not.toHaveBeenCalled();
-  });
-
-  test('while recording a give-up: once, with the registry\'s error instead of the give-up it interrupted', async () => {
-    const manual = new ManualClock();
-    const registry = new FaultyRegistry('callEnded', (args) => args[2] === 'exhausted', broke);
-    const { out, events, stats } = await giveUpsOf((o) => withRetry(async () => { throw networkError(); }, o)(), { clock: manual, registry, maxRetries: 1 }, manual);
-    expect(out).toEqual({ ok: false, error: broke, at: 10 });
-    expect(events).toEqual([internal(2, broke, 0)]);
-    expect(stats).toMatchObject({ calls: 1, inFlight: 0, failures: 1, giveUpReasons: { exhausted: 1 } });
+    const reported: Array<[unknown, string]> = [];
+    const observer = { [method]: () => { throw broke; } };
+    const registry = new RetryRegistry();
+    const { out, events, stats } = await giveUpsOf((o) => withRetry(failTwice(), o)(), {
+      clock: manual, registry, observers: [observer], onHookError: (error, hook) => { reported.push([error, hook]); },
+    }, manual);
+    expect(out).toEqual({ ok: true, value: 'ok', at: 30 });
+    expect(events).toEqual([]);
+    const times = method === 'attemptEnded' ? 3 : method === 'retryScheduled' ? 2 : 1;
+    expect(reported).toEqual(Array(times).fill([broke, 'observer']));
+    expect(stats).toMatchObject({ calls: 1, inFlight: 0, successes: 1, attempts: 3 });
+    expect(stats.operations.op.hookErrors).toBe(times);
   });
 
   test('a call that gives up normally is told once, with its own reason', async () => {

@@ -98,10 +98,15 @@ describe('the attempt loop: what is retried and when', () => {
     expect(retryIf).toHaveBeenCalledWith(error, { operationName: 'op', attempt: 1, retriesLeft: 3, elapsedMs: 0 });
   });
 
-  test('a retryIf that throws ends the call with its own error', async () => {
+  test('a retryIf that throws ends the call with the attempt\'s error, not its own', async () => {
     const predicateError = new Error('bad predicate');
-    const out = await drive(clock, retry(scripted(clock, [networkError()], 1).fn, { clock, registry, retryIf: () => { throw predicateError; } }));
-    expect(!out.ok && out.error).toBe(predicateError);
+    const attemptError = networkError();
+    const reported: unknown[] = [];
+    const out = await drive(clock, retry(scripted(clock, [attemptError], 1).fn, {
+      clock, registry, retryIf: () => { throw predicateError; }, onHookError: (e) => { reported.push(e); },
+    }));
+    expect(!out.ok && out.error).toBe(attemptError);
+    expect(reported).toEqual([predicateError]);
   });
 
   test('PermanentError is not retried even with a transient cause; TransientError always is', async () => {

@@ -1,5 +1,5 @@
 import { retry } from '../../src/api/retry.js';
-import type { CircuitBreakerLike, RateLimiterLike, RetryBudgetLike } from '../../src/engine/seams.js';
+import type { Strategy } from '../../src/strategies/strategy.js';
 import { CircuitOpenError, isCircuitOpenError } from '../../src/errors/circuit-open-error.js';
 import { isRetryBudgetExhaustedError, RetryBudgetExhaustedError } from '../../src/errors/retry-budget-exhausted-error.js';
 import { isRetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
@@ -99,15 +99,16 @@ describe('policies as the loop sees them', () => {
     registry = new RetryRegistry();
   });
 
-  function stubBreaker(admit: boolean[]): CircuitBreakerLike & { log: string[] } {
+  function stubBreaker(admit: boolean[]): Strategy & { log: string[] } {
     const log: string[] = [];
     return {
       log,
-      tryAcquire: () => { const ok = admit.shift() ?? true; log.push(ok ? 'acquire' : 'refuse'); return ok; },
-      retryAfterMs: () => 1234,
-      onSuccess: () => log.push('success'),
-      onFailure: () => log.push('failure'),
-      onIgnored: () => log.push('ignored'),
+      beforeAttempt: (ctx) => {
+        const ok = admit.shift() ?? true;
+        log.push(ok ? 'acquire' : 'refuse');
+        return ok ? true : { reason: 'circuit-open', error: new CircuitOpenError('open', { cause: ctx.lastError, retryAfterMs: 1234 }) };
+      },
+      afterAttempt: (_ctx, report) => { log.push(report.verdict === 'failure' ? 'failure' : report.verdict); },
     };
   }
 
@@ -144,13 +145,17 @@ describe('policies as the loop sees them', () => {
     expect(breaker.log).toEqual(['acquire', 'ignored']);
   });
 
-  function stubBudget(grants: boolean[]): RetryBudgetLike & { log: string[] } {
+  function stubBudget(grants: boolean[]): Strategy & { log: string[] } {
     const log: string[] = [];
     return {
       log,
-      onCall: () => log.push('call'),
-      tryRetry: (afterTimeout) => { const ok = grants.shift() ?? true; log.push(`retry:${afterTimeout}:${ok}`); return ok; },
-      onSuccess: (retried, afterTimeout) => log.push(`success:${retried}:${afterTimeout}`),
+      callStarted: () => { log.push('call'); },
+      allowRetry: (_ctx, report) => {
+        const ok = grants.shift() ?? true;
+        log.push(`retry:${report.timedOut}:${ok}`);
+        return ok ? true : { reason: 'budget', error: new RetryBudgetExhaustedError({ operationName: 'x', errors: [], attempts: [], elapsedMs: 0 }) };
+      },
+      callEnded: (_ctx, report) => { if (report.success) log.push(`success:${report.attempts > 1}:${report.lastRetryAfterTimeout}`); },
     };
   }
 
@@ -178,7 +183,10 @@ describe('policies as the loop sees them', () => {
     // attempt 1: 250, then 0 (go); attempt 2: 400, then 0; attempt 3: 0
     const waits = [250, 0, 400, 0, 0];
     const results: boolean[] = [];
-    const limiter: RateLimiterLike = { acquire: () => waits.shift() ?? 0, onResult: (t) => { results.push(t); } };
+    const limiter: Strategy = {
+      beforeAttempt: () => { const wait = waits.shift() ?? 0; return wait === 0 ? true : { waitMs: wait }; },
+      afterAttempt: (_ctx, report) => { results.push(report.throttled); },
+    };
     const throttled = Object.assign(new Error('slow down'), { status: 429 });
     const { fn, calls } = scripted(clock, [throttled, networkError()], 'ok');
     const out = await drive(clock, retry(fn, { clock, registry, rateLimiter: limiter }));

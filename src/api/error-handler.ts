@@ -1,10 +1,9 @@
-import { systemClock } from '../engine/clock.js';
-import { isAbortError, isThrottlingError } from '../decision/classify.js';
+import { isAbortError } from '../decision/classify.js';
 import type { RetryOptions } from '../engine/options.js';
-import { retryAfterMs } from '../decision/retry-after.js';
 import { safeGet } from '../observers/safe.js';
+import { judge } from './judge.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
-import { RetryManager, type ExecutionContext } from './retry-manager.js';
+import { managerSettings, RetryManager, type ExecutionContext } from './retry-manager.js';
 
 /** How `handleError` sees a failure. */
 export type ErrorCategory = 'transient' | 'throttled' | 'permanent' | 'cancelled';
@@ -36,40 +35,37 @@ export class ErrorHandler {
   }
 
   /**
-   * Decides what to do after attempt `context.attempt` (default 1) failed with `error`:
-   * `'cancelled'` for an AbortError; otherwise the manager's classification (abortOn,
-   * retryIf, retryOn, transient), `'throttled'` for a retryable throttling error. A retry's
-   * delay is `calculateDelay(attempt)`, raised to a server's Retry-After; past `maxRetries`,
-   * or with a Retry-After above `maxDelay`, the decision is to fail.
+   * Decides what to do after attempt `context.attempt` (default 1) failed with `error`, by the
+   * same decision the calls make (abortOn, retryIf, retryOn, classify, isTransientError;
+   * attempts left; a server's Retry-After against `maxDelay` and, given `context.elapsedMs`,
+   * the `timeout`). A retry's delay is the one before the next attempt, `calculateDelay(attempt)`
+   * raised to a Retry-After. `'throttled'` marks a retryable throttling error; an `AbortError`
+   * that is not retried is `'cancelled'` (reason `'aborted'`).
    */
-  handleError(error: unknown, context: { readonly operationName?: string; readonly attempt?: number } = {}): RecoveryDecision {
+  handleError(error: unknown, context: { readonly operationName?: string; readonly attempt?: number; readonly elapsedMs?: number } = {}): RecoveryDecision {
     const attempt = context.attempt ?? 1;
     if (typeof attempt !== 'number' || !Number.isSafeInteger(attempt) || attempt < 1) {
       throw new RangeError(`maestro-retry: handleError context \`attempt\` must be a positive integer, got ${String(attempt)}`);
     }
-    const config = this.retryManager.config;
-    if (isAbortError(error)) {
-      return { action: 'fail', reason: 'aborted', message: 'the operation was cancelled', category: 'cancelled' };
+    const elapsedMs = context.elapsedMs ?? 0;
+    if (typeof elapsedMs !== 'number' || !(elapsedMs >= 0)) {
+      throw new RangeError(`maestro-retry: handleError context \`elapsedMs\` must be a non-negative number, got ${String(elapsedMs)}`);
     }
-    if (!this.retryManager.isTransientError(error)) {
-      return { action: 'fail', reason: 'non-retryable', message: `not retryable: ${label(error)}`, category: 'permanent' };
+    const s = managerSettings(this.retryManager);
+    const decision = judge(s, error, context.operationName ?? s.operationName ?? 'anonymous', attempt, elapsedMs);
+    if (decision.retry) return { action: 'retry', delay: decision.delay, category: decision.verdict === 'throttling' ? 'throttled' : 'transient' };
+    if (decision.verdict === 'permanent') {
+      return isAbortError(error)
+        ? { action: 'fail', reason: 'aborted', message: 'the operation was cancelled', category: 'cancelled' }
+        : { action: 'fail', reason: 'non-retryable', message: `not retryable: ${label(error)}`, category: 'permanent' };
     }
-    const category: ErrorCategory = isThrottlingError(error) ? 'throttled' : 'transient';
-    const maxRetries = config.maxRetries ?? 3;
-    if (attempt > maxRetries) {
-      return { action: 'fail', reason: 'exhausted', message: `attempt ${attempt} was the last of ${maxRetries + 1}`, category };
-    }
-    let delay = this.retryManager.calculateDelay(attempt);
-    const clock = config.clock ?? systemClock;
-    const hint = retryAfterMs(error, () => clock.now());
-    if (hint !== undefined) {
-      const maxDelay = config.maxDelay ?? 30_000;
-      if (hint > maxDelay) {
-        return { action: 'fail', reason: 'retry-after', message: `the server asked to wait ${hint} ms, more than maxDelay (${maxDelay} ms)`, category };
-      }
-      if (hint > delay) delay = hint;
-    }
-    return { action: 'retry', delay, category };
+    const category: ErrorCategory = decision.verdict === 'throttling' ? 'throttled' : 'transient';
+    const messages: Partial<Record<string, string>> = {
+      exhausted: `attempt ${attempt} was the last of ${s.maxRetries + 1}`,
+      'retry-after': `the server asked to wait ${String(decision.retryAfterMs)} ms, more than maxDelay (${s.backoff.maxDelay} ms) or the time left`,
+      timeout: `the next delay would pass the ${String(s.timeout)} ms timeout`,
+    };
+    return { action: 'fail', reason: decision.reason, message: messages[decision.reason] ?? decision.reason, category };
   }
 
   /** Runs `fn(...args)` with retries through the owned `RetryManager`. */

@@ -1,15 +1,25 @@
 import { calculateDelay } from '../decision/backoff.js';
-import { isTransientError } from '../decision/classify.js';
-import { runCall, type AnyFunction } from '../engine/run-call.js';
-import { matchesAny } from '../decision/match.js';
-import { freezeOptions, mergeOptions, normalizeOptions, type Policy, type RetryOptions } from '../engine/options.js';
+import { classifyFailure } from '../decision/decide.js';
+import { freezeOptions, mergeOptions, type RetryOptions } from '../engine/options.js';
+import { runCall } from '../engine/run-call.js';
+import { normalizeOptions, type CallSettings } from '../engine/settings.js';
+import { describe } from '../observers/safe.js';
 import { RetryRegistry } from '../registry/retry-registry.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
+import { askRetryIfNow } from './judge.js';
 
 /** Per-call context of `executeWithRetry`: an operation name and any option to override. */
 export type ExecutionContext = { readonly operationName?: string } & RetryOptions;
 
 const EMPTY_REGISTRY = new RetryRegistry({ maxOperations: 0, maxHistoryPerOperation: 0 });
+
+/** Each manager's settings, for the `ErrorHandler` that owns it. */
+const settingsOf = new WeakMap<RetryManager, CallSettings>();
+
+/** The validated settings of `manager` (internal: `ErrorHandler` decides with them). */
+export function managerSettings(manager: RetryManager): CallSettings {
+  return settingsOf.get(manager)!;
+}
 
 /**
  * A configured retrier, after the original design: one set of options (`maxRetries`,
@@ -24,12 +34,13 @@ const EMPTY_REGISTRY = new RetryRegistry({ maxOperations: 0, maxHistoryPerOperat
 export class RetryManager {
   /** The options this manager was built with (a frozen copy, its `retryOn`/`abortOn` lists too; `undefined` values dropped). */
   readonly config: Readonly<RetryOptions>;
-  readonly #policy: Policy;
+  readonly #settings: CallSettings;
 
   /** Validates `config` now: a bad option throws a `TypeError` or `RangeError`. */
   constructor(config: RetryOptions = {}) {
     this.config = freezeOptions(config);
-    this.#policy = normalizeOptions(this.config);
+    this.#settings = normalizeOptions(this.config);
+    settingsOf.set(this, this.#settings);
   }
 
   /** The delay before retry `retryNumber` (1-based) under this manager's backoff options. */
@@ -39,21 +50,15 @@ export class RetryManager {
 
   /**
    * Whether this manager would retry `error`, as far as it can tell without calling an async
-   * `retryIf`: `abortOn` says no, a synchronous `retryIf` decides, `retryOn` says yes, else
-   * `isTransientError`. An asynchronous `retryIf` is a `TypeError` here (use `executeWithRetry`).
+   * `retryIf`, by the same decision the calls use: `abortOn` says no, a synchronous `retryIf`
+   * decides (told `attempt`, the number of the attempt that failed, default 1), `retryOn` says
+   * yes, then the `classify` classifiers, else `isTransientError`. An asynchronous `retryIf` is
+   * a `TypeError` here (use `executeWithRetry`).
    */
-  isTransientError(error: unknown): boolean {
-    const p = this.#policy;
-    if (p.abortOn.length > 0 && matchesAny(p.abortOn, error)) return false;
-    if (p.retryIf !== undefined) {
-      const answer = p.retryIf(error, { operationName: p.operationName ?? 'anonymous', attempt: 1, retriesLeft: p.maxRetries, elapsedMs: 0 });
-      if (answer !== null && typeof answer === 'object' && typeof (answer as PromiseLike<boolean>).then === 'function') {
-        throw new TypeError('maestro-retry: `retryIf` returned a promise; a synchronous decision cannot await it (use executeWithRetry)');
-      }
-      return Boolean(answer);
-    }
-    if (p.retryOn.length > 0 && matchesAny(p.retryOn, error)) return true;
-    return isTransientError(error);
+  isTransientError(error: unknown, attempt = 1): boolean {
+    const s = this.#settings;
+    const answer = askRetryIfNow(s, error, s.operationName ?? 'anonymous', attempt, 0);
+    return classifyFailure(s, error, answer).verdict !== 'permanent';
   }
 
   /**
@@ -63,9 +68,12 @@ export class RetryManager {
   executeWithRetry<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, context?: ExecutionContext, ...args: A): Promise<Awaited<R>> {
     try {
       if (typeof fn !== 'function') throw new TypeError(`maestro-retry: executeWithRetry() needs a function to call, got ${fn === null ? 'null' : typeof fn}`);
-      const policy = context === undefined ? this.#policy : normalizeOptions(mergeOptions(this.config, context));
-      const name = policy.operationName ?? (fn.name || 'anonymous');
-      return runCall(policy as Policy<Awaited<R>>, { name, recorder: undefined }, fn as AnyFunction, undefined, args);
+      if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context))) {
+        throw new TypeError(`maestro-retry: executeWithRetry() takes its \`context\` (an object such as { operationName: 'fetch_data' }) as second argument, got ${describe(context)}`);
+      }
+      const settings = context === undefined ? this.#settings : normalizeOptions(mergeOptions(this.config, context));
+      const name = settings.operationName ?? (fn.name || 'anonymous');
+      return runCall(settings as CallSettings<Awaited<R>>, name, () => fn(...args));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -87,6 +95,8 @@ export class RetryManager {
   }
 
   #registry(): RetryRegistry {
-    return this.#policy.registry ?? EMPTY_REGISTRY;
+    const registry = this.#settings.registry as Partial<RetryRegistry> | undefined;
+    return typeof registry?.getStatistics === 'function' && typeof registry.getHistory === 'function' && typeof registry.clear === 'function'
+      ? registry as RetryRegistry : EMPTY_REGISTRY;
   }
 }

@@ -1,5 +1,6 @@
-import { runCall, type AnyFunction } from '../engine/run-call.js';
-import { normalizeOptions, type RetryOptions } from '../engine/options.js';
+import { runCall } from '../engine/run-call.js';
+import type { RetryOptions } from '../engine/options.js';
+import { normalizeOptions } from '../engine/settings.js';
 import type { AttemptContext } from '../engine/types.js';
 
 /**
@@ -9,17 +10,19 @@ import type { AttemptContext } from '../engine/types.js';
  * success; rejects with the last error unchanged (or a `RetryExhaustedError` with
  * `wrapError`). Invalid options reject with a `TypeError` or `RangeError`.
  *
+ * Calls are recorded under `operationName`, else `fn.name`; an inline arrow function has no
+ * name, so give inline calls an `operationName`, or they all count as `'anonymous'`.
+ *
  * @example
  * const user = await retry(({ signal }) => fetch(`/users/${id}`, { signal }).then(ok), {
- *   maxRetries: 4, jitter: 'full', attemptTimeout: 2_000,
+ *   operationName: 'users.get', maxRetries: 4, jitter: 'full', attemptTimeout: 2_000,
  * });
  */
 export function retry<T>(fn: (ctx: AttemptContext) => T | PromiseLike<T>, options?: RetryOptions<Awaited<T>>): Promise<Awaited<T>> {
   try {
     if (typeof fn !== 'function') throw new TypeError(`maestro-retry: retry() needs a function to call, got ${fn === null ? 'null' : typeof fn}`);
-    const policy = normalizeOptions(options);
-    const name = policy.operationName ?? (fn.name || 'anonymous');
-    return runCall(policy, { name, recorder: undefined }, fn as AnyFunction, undefined, undefined);
+    const settings = normalizeOptions(options);
+    return runCall(settings, settings.operationName ?? (fn.name || 'anonymous'), fn);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -9,7 +9,7 @@
  * the declaring prototype (or class, for a static method), exactly where legacy mode puts it.
  */
 import 'reflect-metadata';
-import type { OperationSlot } from '../engine/run-call.js';
+import type { OperationSlot } from './wrap.js';
 import type { RetryOptions } from '../engine/options.js';
 
 /**
@@ -66,7 +66,7 @@ function operationNameOf(record: MethodRecord, owner: object): string {
 export function settle(record: MethodRecord, owner: object): Readonly<RetryOptions> {
   if (record.resolved !== undefined) return record.resolved;
   const name = record.given.operationName ?? operationNameOf(record, owner);
-  record.slot ??= { name, recorder: undefined };
+  record.slot ??= { name };
   const resolved = Object.freeze({ ...record.given, operationName: name });
   record.resolved = resolved;
   Reflect.defineMetadata(RETRYABLE_METADATA, resolved, owner, record.methodName);

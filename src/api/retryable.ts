@@ -3,12 +3,12 @@
  * second argument (a context object with a string `kind` means TC39 standard decorators; a
  * property key means legacy `experimentalDecorators`), as mobx 6 does. A thin layer over the
  * same pieces as `withRetry`: options normalized once, one `OperationSlot` per decorated method
- * (shared by every instance), and the wrapper `withRetry` uses (`makeWrapper`), with `this` kept.
+ * (shared by every instance), and the wrapper `withRetry` uses (`wrapFunction`), with `this` kept.
  */
 import 'reflect-metadata';
-import type { AnyFunction, OperationSlot } from '../engine/run-call.js';
-import { makeWrapper } from '../engine/wrapper.js';
-import { freezeOptions, normalizeOptions, type Policy, type RetryOptions } from '../engine/options.js';
+import { freezeOptions, type RetryOptions } from '../engine/options.js';
+import { normalizeOptions, type CallSettings } from '../engine/settings.js';
+import { wrapFunction, type AnyFunction, type OperationSlot } from './wrap.js';
 import type { ErrorClass } from '../engine/types.js';
 import { findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
 
@@ -48,9 +48,9 @@ function describeKey(key: unknown): string {
   return typeof key === 'symbol' ? `[${key.description ?? ''}]` : `"${String(key)}"`;
 }
 
-/** The wrapper that replaces the method: no closure or lookup per call beyond `withRetry`'s. */
-function wrap(policy: Policy, record: MethodRecord, method: AnyFunction): AnyFunction {
-  const wrapped = makeWrapper(policy, record, (thisArg) => slotFrom(record, thisArg), method);
+/** The wrapper that replaces the method, registered so the metadata helpers can find its record. */
+function wrap(policy: CallSettings, record: MethodRecord, method: AnyFunction): AnyFunction {
+  const wrapped = wrapFunction(policy, record, (thisArg) => slotFrom(record, thisArg), method);
   registerWrapper(wrapped, record);
   return wrapped;
 }
@@ -60,11 +60,11 @@ function slotFrom(record: MethodRecord, thisArg: unknown): OperationSlot {
   const owner = findOwner(record, thisArg);
   if (owner !== undefined) settle(record, owner);
   // Called with a `this` that leads nowhere: record under the bare method name, uncached.
-  return record.slot ?? { name: typeof record.methodName === 'symbol' ? `[${record.methodName.description ?? ''}]` : record.methodName, recorder: undefined };
+  return record.slot ?? { name: typeof record.methodName === 'symbol' ? `[${record.methodName.description ?? ''}]` : record.methodName};
 }
 
 function newRecord(given: Readonly<RetryOptions>, methodName: string | symbol, isStatic: boolean): MethodRecord {
-  const slot = given.operationName === undefined ? undefined : { name: given.operationName, recorder: undefined };
+  const slot = given.operationName === undefined ? undefined : { name: given.operationName};
   return { methodName, isStatic, given, wrapper: undefined, slot, resolved: undefined };
 }
 
@@ -76,7 +76,7 @@ interface Tc39Context {
   addInitializer(initializer: (this: unknown) => void): void;
 }
 
-function decorateTc39(policy: Policy, given: Readonly<RetryOptions>, value: unknown, context: Tc39Context): AnyFunction {
+function decorateTc39(policy: CallSettings, given: Readonly<RetryOptions>, value: unknown, context: Tc39Context): AnyFunction {
   const key = describeKey(context.name);
   if (context.kind !== 'method') {
     const kind = context.kind === 'accessor' ? 'auto-accessor' : context.kind;
@@ -99,7 +99,7 @@ function decorateTc39(policy: Policy, given: Readonly<RetryOptions>, value: unkn
   return wrapped;
 }
 
-function decorateLegacy(policy: Policy, given: Readonly<RetryOptions>, target: unknown, key: string | symbol, descriptor: unknown): PropertyDescriptor {
+function decorateLegacy(policy: CallSettings, given: Readonly<RetryOptions>, target: unknown, key: string | symbol, descriptor: unknown): PropertyDescriptor {
   if (typeof target !== 'object' && typeof target !== 'function') misuse(`${describeKey(key)} on ${String(target)}`);
   if (descriptor === undefined || descriptor === null) misuse(`a field (${describeKey(key)})`);
   if (typeof descriptor === 'number') misuse(`a parameter (of ${describeKey(key)})`);

@@ -1,6 +1,6 @@
-import type { AnyFunction } from '../engine/run-call.js';
-import { makeWrapper } from '../engine/wrapper.js';
-import { normalizeOptions, type Policy, type RetryOptions } from '../engine/options.js';
+import type { RetryOptions } from '../engine/options.js';
+import { normalizeOptions } from '../engine/settings.js';
+import { wrapFunction, type AnyFunction } from './wrap.js';
 
 /**
  * Wraps `fn` so every call of the wrapper retries it. The wrapper has `fn`'s parameters, `this`,
@@ -19,8 +19,8 @@ export function withRetry<This, A extends unknown[], R>(
   if (typeof fn !== 'function') {
     throw new TypeError(`maestro-retry: withRetry() needs a function to wrap, got ${fn === null ? 'null' : typeof fn}`);
   }
-  const policy = normalizeOptions(options);
-  const slot = { name: policy.operationName ?? (fn.name || 'anonymous'), recorder: undefined };
-  const wrapped = makeWrapper(policy as Policy<unknown>, { slot }, () => slot, fn as AnyFunction);
+  const settings = normalizeOptions(options);
+  const slot = { name: settings.operationName ?? (fn.name || 'anonymous') };
+  const wrapped = wrapFunction(settings as never, { slot }, () => slot, fn as AnyFunction);
   return wrapped as unknown as (this: This, ...args: A) => Promise<Awaited<R>>;
 }

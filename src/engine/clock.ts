@@ -1,4 +1,22 @@
-import type { Clock } from './seams.js';
+/**
+ * Where time comes from. Every clock read, every wait and every deadline of the library goes
+ * through one, so a fake clock governs all of them.
+ *
+ * @example
+ * const clock = new ManualClock();
+ * const p = retry(fn, { clock });
+ * await clock.runAll();
+ */
+export interface Clock {
+  /** The current time in ms. The system clock returns epoch ms (HTTP-date `Retry-After` needs that). */
+  now(): number;
+  /**
+   * Resolves after `ms` milliseconds. When `signal` aborts first, the timer is cleared and the
+   * promise rejects with `signal.reason`. Must support any `ms` up to `Number.MAX_SAFE_INTEGER`.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 
 /** The longest delay Node's `setTimeout` honours; above it, it fires after 1 ms. */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;

@@ -1,19 +1,130 @@
 /**
- * The entry point of the loop for `retry()` and `RetryManager`: a call goes the lean way
- * (`lean-call.ts`) when its options allow, else straight to the full loop (`loop.ts`). The
- * wrappers have their own (`wrapper.ts`).
+ * The engine: one loop runs every call of every entry point. The entry points validate their
+ * options once (`settings.ts`) and adapt their calling form into `invoke` (`fn(ctx)` for
+ * `retry`, `fn.apply(this, args)` for the wrappers); everything else happens here:
+ *
+ *     call started → strategies' callStarted
+ *     for each attempt: attemptOnce (admission, the attempt, the decision, release)
+ *       success → done; refused → give up; not retryable → give up
+ *       strategies' allowRetry (the budget) → retry scheduled (onRetry) → wait the delay
+ *     strategies' callEnded → call ended (onSuccess / onGiveUp, the registry)
+ *
+ * Every wait on something outside the library (an attempt, a hook, a predicate, a strategy, a
+ * delay) goes through `Call.wait`, so the call's `timeout` and `signal` bound it.
  */
-import type { AnyFunction, OperationSlot } from './call.js';
-import { leanCall } from './lean-call.js';
-import { fullCall } from './loop.js';
-import type { Policy } from './options.js';
+import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
+import { notify } from '../observers/notify.js';
+import { ask, isThenable } from '../strategies/ask.js';
+import type { Strategy } from '../strategies/strategy.js';
+import { attemptOnce } from './attempt.js';
+import { Call, type Invoke } from './call.js';
+import { failureOf, type Ending } from './outcome.js';
+import { Scope } from './scope.js';
+import type { CallSettings } from './settings.js';
 
-export type { AnyFunction, OperationSlot } from './call.js';
+export type { Invoke } from './call.js';
 
-/**
- * Runs one call. `args === undefined` calls `fn(ctx)` (the `retry()` form); otherwise
- * `fn.apply(thisArg, args)`.
- */
-export function runCall<T>(p: Policy<T>, slot: OperationSlot, fn: AnyFunction, thisArg: unknown, args: readonly unknown[] | undefined): Promise<T> {
-  return p.lean ? leanCall(p, slot, fn, thisArg, args) : fullCall(p, slot, fn, thisArg, args);
+/** Runs one call of `invoke` under the settings `s`, recorded as operation `name`. */
+export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invoke): Promise<T> {
+  const c = new Call(s, name, invoke);
+  let ending: Ending<T> | undefined;
+  try {
+    c.start = c.now();
+  } catch (internal) {
+    ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+  }
+  if (s.observers.length > 0) notify(s.observers, 'callStarted', Object.freeze({ operationName: name, timestamp: c.start }), s.report);
+  if (ending === undefined) {
+    try {
+      ending = await attempts(c);
+    } catch (internal) {
+      // A strategy, the clock, `random` or `delayFn` failed: the call ends with that error.
+      ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+    }
+    if (s.strategies.length > 0) try {
+      await tellStrategies(c, 'callEnded', {
+        success: ending.ok, attempts: c.attempt, lastRetryAfterTimeout: c.lastRetryAfterTimeout, ...(ending.ok ? {} : { reason: ending.reason }),
+      });
+    } catch (internal) {
+      if (c.scope?.stop === undefined) ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+    }
+  }
+  c.scope?.close();
+  let elapsedMs = 0;
+  try {
+    elapsedMs = c.elapsed();
+  } catch (internal) {
+    // A clock that fails as the call ends: the call still settles, with that failure if it had none.
+    if (ending.ok || ending.internal !== true) ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+  }
+  const failure = ending.ok ? undefined : failureOf(c, ending, elapsedMs);
+  if (s.observers.length > 0) {
+    const last = ending.ok ? {} : ending.internal === true ? { lastError: failure } : c.last === undefined ? {}
+      : c.last.kind === 'error' ? { lastError: c.last.error } : { lastResult: c.last.result };
+    notify(s.observers, 'callEnded', Object.freeze({
+      operationName: name, attempts: c.attempt, totalDelayMs: c.totalDelay, elapsedMs, timestamp: c.start + elapsedMs,
+      ...(ending.ok ? { result: ending.value } : { reason: ending.reason, error: failure, ...last }),
+    }), s.report);
+  }
+  if (ending.ok) return ending.value;
+  throw failure;
+}
+
+/** The attempts of the call, until it succeeds or gives up. */
+async function attempts<T>(c: Call<T>): Promise<Ending<T>> {
+  const s = c.s;
+  if (s.signal !== undefined || s.timeout !== undefined) {
+    if (s.signal?.aborted) return { ok: false, reason: 'aborted', error: s.signal.reason };
+    const timeout = s.timeout;
+    c.scope = new Scope(s.signal, timeout, s.clock, () => new RetryTimeoutError({
+      operationName: c.name, timeout: timeout!, elapsedMs: timeout!, attemptCount: c.attempt, cause: c.last?.kind === 'error' ? c.last.error : undefined,
+    }));
+  }
+  try {
+    if (s.strategies.length > 0) await tellStrategies(c, 'callStarted');
+    for (;;) {
+      const attempt = await attemptOnce(c);
+      if (attempt.kind === 'success') return { ok: true, value: attempt.value };
+      if (attempt.kind === 'stopped') return stopped(c);
+      if (attempt.kind === 'refused') return { ok: false, reason: attempt.refusal.reason, error: attempt.refusal.error };
+      const decision = attempt.decision;
+      if (!decision.retry) return { ok: false, reason: decision.reason };
+      for (const strategy of s.strategies) {
+        if (strategy.allowRetry === undefined) continue;
+        let answer = ask(strategy, 'allowRetry', { operationName: c.name, attempt: c.attempt }, attempt.report);
+        if (isThenable(answer)) answer = await c.wait(answer);
+        if (answer !== true) return { ok: false, reason: answer.reason };
+      }
+      c.lastRetryAfterTimeout = attempt.report.timedOut;
+      if (s.observers.length > 0) {
+        const pending = notify(s.observers, 'retryScheduled', Object.freeze({
+          operationName: c.name, attempt: c.attempt, delay: decision.delay,
+          ...(c.last!.kind === 'error' ? { error: c.last!.error } : { result: c.last!.result }),
+          retriesLeft: s.maxRetries + 1 - c.attempt, elapsedMs: c.elapsed(),
+        }), s.report);
+        if (pending !== undefined) await c.wait(Promise.all(pending));
+      }
+      if (decision.delay > 0) await c.wait(s.clock.sleep(decision.delay, c.scope?.signal));
+      c.delay = decision.delay;
+      c.totalDelay += decision.delay;
+    }
+  } catch (error) {
+    if (c.scope?.stop !== undefined) return stopped(c);
+    throw error;
+  }
+}
+
+/** The ending of a call its scope halted. */
+function stopped<T>(c: Call<T>): Ending<T> {
+  return { ok: false, reason: c.scope!.stop!, error: c.scope!.stopError };
+}
+
+/** Tells every strategy that has `method` (the call's start or end), waiting for any that answers later. */
+async function tellStrategies<T>(c: Call<T>, method: 'callStarted' | 'callEnded', report?: Parameters<NonNullable<Strategy['callEnded']>>[1]): Promise<void> {
+  const ctx = { operationName: c.name, attempt: c.attempt };
+  for (const strategy of c.s.strategies) {
+    if (strategy[method] === undefined) continue;
+    const answer = method === 'callStarted' ? ask(strategy, 'callStarted', ctx) : ask(strategy, 'callEnded', ctx, report!);
+    if (isThenable(answer)) await c.wait(answer);
+  }
 }

@@ -5,24 +5,7 @@
  */
 import type { GiveUpReason } from './types.js';
 
-/**
- * Where time comes from. Every clock read, every wait and every deadline of the library goes
- * through one, so a fake clock governs all of them.
- *
- * @example
- * const clock = new ManualClock();
- * const p = retry(fn, { clock });
- * await clock.runAll();
- */
-export interface Clock {
-  /** The current time in ms. The system clock returns epoch ms (HTTP-date `Retry-After` needs that). */
-  now(): number;
-  /**
-   * Resolves after `ms` milliseconds. When `signal` aborts first, the timer is cleared and the
-   * promise rejects with `signal.reason`. Must support any `ms` up to `Number.MAX_SAFE_INTEGER`.
-   */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+export type { Clock } from './clock.js';
 
 /** How an attempt ended, as reported to the registry. */
 export type AttemptOutcome = 'success' | 'error' | 'result';

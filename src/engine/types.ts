@@ -92,5 +92,9 @@ export interface RetryIfInfo {
 /** Any class (constructor) whose instances can be thrown. */
 export type ErrorClass = abstract new (...args: never[]) => unknown;
 
-/** The hooks an error can come from, as told to `onHookError` (`subscribe`: a registry listener). */
-export type HookName = 'onRetry' | 'onSuccess' | 'onGiveUp' | 'subscribe';
+/**
+ * Where a reported error came from, as told to `onHookError`: a hook; `'subscribe'`, a registry
+ * listener; `'observer'`, an observer of the `observers` option; `'retryIf'`, the predicate (the
+ * call then gives up with the attempt's own error).
+ */
+export type HookName = 'onRetry' | 'onSuccess' | 'onGiveUp' | 'subscribe' | 'observer' | 'retryIf';

@@ -75,8 +75,10 @@ export interface CallEndedEvent {
   readonly error?: unknown;
   /** The value the call fulfils with, when it succeeded. */
   readonly result?: unknown;
-  /** The last attempt's error, when the call failed (may differ from `error`, e.g. with `wrapError`). */
+  /** The last attempt's error, when the call failed after an attempt that failed with one (may differ from `error`, e.g. with `wrapError`). */
   readonly lastError?: unknown;
+  /** The last attempt's value, when the call failed after `retryOnResult` rejected it. */
+  readonly lastResult?: unknown;
 }
 
 /**

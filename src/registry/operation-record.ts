@@ -1,5 +1,5 @@
 import { summarizeError } from './error-summary.js';
-import type { AttemptOutcome, OperationRecorder } from '../engine/seams.js';
+import type { AttemptOutcomeKind } from '../observers/observer.js';
 import type { ErrorSummary, GiveUpReason, RetryAttempt } from '../engine/types.js';
 import { AttemptRing } from './attempt-ring.js';
 import { Counters } from './counters.js';
@@ -41,14 +41,16 @@ const NO_HISTORY = new AttemptRing(0);
 /**
  * One operation's counters and recent attempts. The registry sums the counters of its live
  * records (and keeps those of evicted ones) for its totals, so an update touches this record
- * only. Once evicted or cleared (`live === false`) the loop asks the registry for a new record
- * before its next call.
+ * only. Once evicted or cleared (`live === false`) it is no longer summed, and events of calls
+ * it had in flight are dropped.
  */
-export class OperationRecord implements OperationRecorder {
+export class OperationRecord {
   readonly counters = new Counters();
   readonly errorCounts = new Map<string, number>();
   lastError: ErrorSummary | undefined = undefined;
   lastCallAt: number | undefined = undefined;
+  /** Hooks and observers that threw during this operation's calls. */
+  hookErrors = 0;
   #ring: AttemptRing;
 
   constructor(
@@ -81,25 +83,7 @@ export class OperationRecord implements OperationRecorder {
     if (this.live) this.host.touch(this);
   }
 
-  /** The hot path: a call whose first attempt succeeded, in one update. */
-  firstAttemptSucceeded(timestamp: number, durationMs: number): void {
-    const counters = this.counters;
-    counters.inFlight--;
-    counters.attempts++;
-    counters.successes++;
-    counters.finishedAttempts++;
-    if (!this.live) return;
-    this.lastCallAt = timestamp;
-    this.#ring.push(1, 0, true, undefined, timestamp, durationMs);
-    const host = this.host;
-    if (host.listening) {
-      host.emit({ type: 'attempt', attempt: { operationName: this.name, attemptNumber: 1, delay: 0, success: true, timestamp, durationMs } });
-      host.emit({ type: 'call', operationName: this.name, success: true, attempts: 1, totalDelayMs: 0, elapsedMs: durationMs });
-    }
-    if (host.overBound) host.trim();
-  }
-
-  attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcome, error: unknown, timestamp: number, durationMs: number): void {
+  attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcomeKind, error: unknown, timestamp: number, durationMs: number): void {
     this.counters.attemptEnded(attemptNumber);
     if (!this.live) return;
     if (attemptNumber === 1) this.lastCallAt = timestamp;
@@ -141,6 +125,7 @@ export class OperationRecord implements OperationRecorder {
       operationName: this.name,
       ...this.counters.summary(),
       errorCounts: fromMap(this.errorCounts),
+      hookErrors: this.hookErrors,
     };
     return {
       ...stats,

@@ -1,6 +1,7 @@
 import { reportHookError } from '../observers/hook-errors.js';
-import type { AttemptRecorder } from '../engine/seams.js';
 import type { HookName } from '../engine/types.js';
+import { notify } from '../observers/notify.js';
+import type { AttemptEndedEvent, CallEndedEvent, CallObserver, CallStartedEvent, PolicyEvent, RetryScheduledEvent } from '../observers/observer.js';
 import { Counters } from './counters.js';
 import { OperationRecord, type RecordHost } from './operation-record.js';
 import { setOwn } from './own-keys.js';
@@ -31,7 +32,7 @@ function checkBound(option: string, value: unknown, fallback: number): number {
  * await retry(fetchUser, { registry, operationName: 'users.get' });
  * registry.getStatistics('users.get').operations['users.get']?.successRate; // 1
  */
-export class RetryRegistry implements AttemptRecorder, RecordHost {
+export class RetryRegistry implements CallObserver, RecordHost {
   readonly maxHistoryPerOperation: number;
   readonly maxOperations: number;
   /** The figures of evicted operations, which stay in the totals. */
@@ -40,6 +41,7 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
   #mostRecent: OperationRecord | undefined;
   #evicted = 0;
   #listeners = new Set<(event: RegistryEvent) => void>();
+  #observers: readonly CallObserver[] = [];
   readonly #onHookError: ((error: unknown, hook: HookName) => void) | undefined;
 
   constructor(options: RetryRegistryOptions = {}) {
@@ -117,6 +119,61 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
     return false;
   }
 
+  /** A call has started: counted in `calls` and `inFlight`. */
+  callStarted(event: CallStartedEvent): void {
+    this.operation(event.operationName).callStarted();
+    this.#relay('callStarted', event);
+  }
+
+  /** An attempt has ended: counted, and kept in the operation's history. */
+  attemptEnded(event: AttemptEndedEvent): void {
+    this.#live(event.operationName)?.attemptEnded(event.attempt, event.delay, event.outcome, event.error, event.timestamp, event.durationMs);
+    this.#relay('attemptEnded', event);
+  }
+
+  /** A retry is scheduled: relayed to subscribers (the counts come from the attempts). */
+  retryScheduled(event: RetryScheduledEvent): void {
+    this.#relay('retryScheduled', event);
+  }
+
+  /** A call has ended: counted by outcome and give-up reason. */
+  callEnded(event: CallEndedEvent): void {
+    this.#live(event.operationName)?.callEnded(event.attempts, event.totalDelayMs, event.reason, event.elapsedMs);
+    this.#relay('callEnded', event);
+  }
+
+  /** A policy's event: relayed to subscribers. */
+  policyEvent(event: PolicyEvent): void {
+    for (const observer of this.#observers) {
+      try {
+        observer.policyEvent?.(event);
+      } catch (error) {
+        reportHookError(error, 'subscribe', this.#onHookError, event.name);
+      }
+    }
+  }
+
+  /** Counts a hook or observer that threw during a call of `operationName`. */
+  hookFailed(operationName: string): void {
+    const record = this.#records.get(operationName);
+    if (record !== undefined) record.hookErrors++;
+  }
+
+  /**
+   * The record of `name` while it has a call in flight. A record cleared while one of its calls
+   * was in flight is gone; that call's remaining events are dropped rather than counted in a
+   * new record that never saw it start.
+   */
+  #live(name: string): OperationRecord | undefined {
+    const record = this.#records.get(name);
+    return record !== undefined && record.counters.inFlight > 0 ? record : undefined;
+  }
+
+  #relay<M extends 'callStarted' | 'attemptEnded' | 'retryScheduled' | 'callEnded'>(method: M, event: Parameters<NonNullable<CallObserver[M]>>[0]): void {
+    if (this.#observers.length === 0) return;
+    notify(this.#observers, method, event, (error, _hook, name) => reportHookError(error, 'subscribe', this.#onHookError, name));
+  }
+
   /**
    * Statistics of every operation, or of `operationName` alone (its totals and a one-key
    * `operations`, or zeros and `{}` when unknown). `evictedOperations` is the registry's.
@@ -180,14 +237,25 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
   }
 
   /**
-   * Calls `listener` with every attempt and every call's end, until the returned function is
-   * called. A listener that throws is reported (to the registry's `onHookError` option, else as
-   * a process warning) and never breaks a call: a listener belongs to the registry, not to any
-   * one call, so a call's own `onHookError` option is not told.
+   * Subscribes to what this registry receives. An observer (an object with any of
+   * `callStarted`, `attemptEnded`, `retryScheduled`, `callEnded`, `policyEvent`) gets every
+   * event as it comes, from every call that records here; a function gets the older
+   * `RegistryEvent`s (an attempt, or a call's end). Returns the function that unsubscribes.
+   * A subscriber that throws is reported (`onHookError`, else one warning) and the rest go on.
+   *
+   * @example
+   * const stop = defaultRegistry.subscribe({ callEnded: (e) => log.info(e, 'call ended') });
    */
-  subscribe(listener: (event: RegistryEvent) => void): () => void {
+  subscribe(listener: ((event: RegistryEvent) => void) | CallObserver): () => void {
+    if (typeof listener === 'object' && listener !== null) {
+      const observer = listener;
+      this.#observers = [...this.#observers, observer];
+      return () => {
+        this.#observers = this.#observers.filter((o) => o !== observer);
+      };
+    }
     if (typeof listener !== 'function') {
-      throw new TypeError('maestro-retry: RetryRegistry.subscribe needs a function');
+      throw new TypeError('maestro-retry: RetryRegistry.subscribe needs a function or an observer object');
     }
     const wrapped = (event: RegistryEvent): void => listener(event);
     this.#listeners.add(wrapped);
@@ -195,4 +263,5 @@ export class RetryRegistry implements AttemptRecorder, RecordHost {
       this.#listeners.delete(wrapped);
     };
   }
+
 }

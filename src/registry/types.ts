@@ -27,6 +27,8 @@ export interface CallFigures {
 
 /** Statistics of one operation. */
 export interface OperationStatistics extends CallFigures {
+  /** Hooks, observers and predicates that threw during this operation's calls (each printed once; see `onHookError`). */
+  readonly hookErrors: number;
   readonly operationName: string;
   /**
    * Failed attempts by error name (a thrown non-error counts under its type, e.g. `string`).

@@ -1,70 +1,21 @@
-import type { Clock, RateLimiterLike } from '../engine/seams.js';
 import { cubicRate } from './cubic.js';
-import { clockOption, openFraction, positiveNumber, readOptions, unitFraction } from './validate.js';
+import { FillBucket } from './fill-bucket.js';
+import type { AdaptiveRateLimiterOptions, AdaptiveRateLimiterStats } from './adaptive-rate-limiter-types.js';
+import type { AdaptiveRateLimiterSnapshot, RateCut } from './adaptive-rate-limiter-snapshot.js';
+import type { PolicyEvent } from '../observers/observer.js';
+import type { StateCell } from '../state/store.js';
+import { PolicyEvents } from './policy-events.js';
+import type { AttemptReport, Strategy, StrategyContext, Wait } from './strategy.js';
+import { restoreLimiter } from './adaptive-rate-limiter-snapshot.js';
+import { RateMeter } from './rate-meter.js';
+import { clockOption, nameOption, openFraction, positiveNumber, readOptions, snapshotOption, storeOption, unitFraction } from './validate.js';
+import { Waiters } from './waiters.js';
 
-/** Options of {@link AdaptiveRateLimiter}. Every one is optional; `undefined` means the default. */
-export interface AdaptiveRateLimiterOptions {
-  /**
-   * The factor the send rate is multiplied by on a throttling error, in (0, 1).
-   * @default 0.7
-   */
-  readonly beta?: number;
-  /**
-   * CUBIC's scale constant `C`: how fast the rate regrows after a throttle (higher: faster).
-   * @default 0.4
-   */
-  readonly scaleConstant?: number;
-  /**
-   * Weight of the newest measurement in the smoothed send rate, in (0, 1].
-   * @default 0.8
-   */
-  readonly smooth?: number;
-  /**
-   * The lowest fill rate, in attempts per second: however many throttles it sees, the limiter
-   * lets at least this many attempts through per second.
-   * @default 0.5
-   */
-  readonly minFillRate?: number;
-  /**
-   * The smallest bucket size, in attempts: how many attempts may go at once after a quiet
-   * spell, at the lowest rates. At least 1.
-   * @default 1
-   */
-  readonly minCapacity?: number;
-  /**
-   * The interval the send rate is measured over, in ms. Also the longest time after a cut
-   * during which throttles answering attempts sent before it do not cut again.
-   * @default 500
-   */
-  readonly measurementIntervalMs?: number;
-  /** Where time comes from; only `now()` is used. @default systemClock */
-  readonly clock?: Clock;
-}
-
-/** A snapshot of an {@link AdaptiveRateLimiter}. Rates are in attempts per second. */
-export interface AdaptiveRateLimiterStats {
-  /** Whether the limiter has seen a throttle and now paces attempts. */
-  readonly enabled: boolean;
-  /** The rate attempts are let through at (tokens per second). */
-  readonly fillRate: number;
-  /**
-   * The smoothed rate at which attempts have been ending; until the first measurement interval
-   * has closed, the rate over the part of it seen so far.
-   */
-  readonly measuredTxRate: number;
-  /** The rate at the last cut, which CUBIC regrows towards. */
-  readonly lastMaxRate: number;
-  /** Tokens in the bucket, between 0 and `maxCapacity`. */
-  readonly tokens: number;
-  readonly maxCapacity: number;
-  /**
-   * Callers told to wait that have not asked again yet. A caller that never comes back (it gave
-   * up) is counted until one `measurementIntervalMs` after its wait ran out.
-   */
-  readonly waiting: number;
-}
+export type { AdaptiveRateLimiterOptions, AdaptiveRateLimiterStats } from './adaptive-rate-limiter-types.js';
+export type { AdaptiveRateLimiterSnapshot, RateCut } from './adaptive-rate-limiter-snapshot.js';
 
 const OWNER = 'AdaptiveRateLimiter';
+const KIND = 'adaptive-rate-limiter';
 
 /** Slack for floating-point refills: a bucket this close to a whole token holds it. */
 const EPSILON = 1e-9;
@@ -102,39 +53,30 @@ const EPSILON = 1e-9;
  *
  * It starts no timer and never sleeps: the retry loop sleeps through its own clock.
  * What counts as a throttle is decided by the caller (the loop uses `isThrottlingError`).
- * Share one limiter among the callers of one rate-limited dependency.
+ * Share one limiter among the callers of one rate-limited dependency. With a shared store
+ * (`maestro-retry/redis`) the limiters of one `name` share their cuts: a throttle seen by one
+ * process cuts the rate of every process, each pacing its own attempts.
  *
  * @example
  * const limiter = new AdaptiveRateLimiter();
  * await retry(() => s3.send(cmd), { rateLimiter: limiter });
  * limiter.stats.fillRate; // attempts per second it currently lets through
  */
-export class AdaptiveRateLimiter implements RateLimiterLike {
+export class AdaptiveRateLimiter implements Strategy {
+  readonly name: string;
   readonly beta: number;
   readonly scaleConstant: number;
   readonly smooth: number;
   readonly minFillRate: number;
   readonly minCapacity: number;
   readonly measurementIntervalMs: number;
-  readonly #clock: Clock;
+  readonly #cell: StateCell<RateCut>;
+  readonly #events: PolicyEvents;
 
-  #enabled = false;
-  #fillRate: number;
-  #maxCapacity: number;
-  #tokens = 0;
-  /** Clock time (ms) of the last refill. */
-  #lastRefill: number;
-  /** Rate at the last cut, and when (ms) it happened. */
-  #lastMaxRate = 0;
-  #lastThrottle: number;
-  /**
-   * Smoothed send rate; attempts ending in the current interval; that interval's start (ms),
-   * `undefined` before the first result; whether an interval has closed.
-   */
-  #measuredTxRate = 0;
-  #requestCount = 0;
-  #lastTxBucket: number | undefined;
-  #measured = false;
+  /** The newest cut, this limiter's own or one adopted from the store. */
+  #cut: RateCut;
+  readonly #bucket: FillBucket;
+  readonly #meter: RateMeter;
   /**
    * Send slots handed out, and results seen (never more than that); at the last cut, how many
    * of the attempts then in flight have not been answered yet.
@@ -144,11 +86,7 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
   #sentBeforeCut = 0;
   /** The latest time (ms) a waiting caller was told to come back. */
   #lastWake = -Infinity;
-  /** When (ms) each caller told to wait is expected back: a min-heap. */
-  readonly #wakes: number[] = [];
-  /** Expected-back times (ms, ascending) of waiters whose wait ran out and who have not asked again. */
-  #due: number[] = [];
-  #dueHead = 0;
+  readonly #waiters = new Waiters();
 
   /** @throws {TypeError | RangeError} when an option has the wrong type or is out of range. */
   constructor(options?: AdaptiveRateLimiterOptions) {
@@ -162,45 +100,73 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
       throw new RangeError(`maestro-retry: ${OWNER} option \`minCapacity\` must be a number >= 1, got ${this.minCapacity}`);
     }
     this.measurementIntervalMs = positiveNumber(OWNER, 'measurementIntervalMs', o.measurementIntervalMs, 500);
-    this.#clock = clockOption(OWNER, o.clock);
-    const now = this.#clock.now();
-    this.#fillRate = this.minFillRate;
-    this.#maxCapacity = this.minCapacity;
-    this.#lastRefill = now;
-    this.#lastThrottle = now;
+    this.#meter = new RateMeter(this.measurementIntervalMs, this.smooth);
+    const clock = clockOption(OWNER, o.clock);
+    const store = storeOption(OWNER, o.store);
+    this.name = nameOption(OWNER, o.name, 'rate-limiter', store);
+    this.#events = new PolicyEvents('rate-limiter', this.name, OWNER);
+    const saved = restoreLimiter(OWNER, snapshotOption(OWNER, o.initialState, KIND)?.state);
+    if (saved !== undefined) this.#meter.restore(saved.measuredTxRate);
+    this.#cell = store.cell<RateCut>({
+      kind: KIND,
+      name: this.name,
+      clock,
+      initial: (now) => (saved === undefined ? { enabled: false, lastMaxRate: 0, lastThrottle: now } : { ...saved.cut, lastThrottle: Math.min(saved.cut.lastThrottle, now) }),
+      changed: () => this.#adopt(),
+      storeEvent: (type, detail) => this.#events.emit(type, this.#cell.now(), detail),
+    });
+    this.#cut = { ...this.#cell.read() };
+    const rate = saved?.fillRate ?? 0;
+    this.#bucket = new FillBucket(Math.max(rate, this.minFillRate), Math.max(rate, this.minCapacity), this.#cell.now());
   }
 
   /** Whether a throttle has been seen, so attempts are paced. */
   get enabled(): boolean {
-    return this.#enabled;
+    return this.#cut.enabled;
   }
 
   /** The rate, in attempts per second, attempts are let through at once enabled. */
   get fillRate(): number {
-    return this.#fillRate;
+    return this.#bucket.rate;
   }
 
   /** The smoothed rate, in attempts per second, at which attempts have been ending. */
   get measuredTxRate(): number {
-    return this.#measuredTxRate;
+    return this.#meter.rate;
   }
 
   /** A snapshot of the limiter. */
   get stats(): AdaptiveRateLimiterStats {
-    const now = this.#clock.now();
+    const now = this.#cell.now();
     // The bucket as it stands now, before the first throttle too (the refill is a function of
     // the time elapsed alone, so reading it changes nothing the next call would see).
-    this.#refill(now);
-    this.#settleWaiters(now);
+    this.#bucket.refill(now);
+    this.#waiters.settle(now, this.measurementIntervalMs);
     return {
-      enabled: this.#enabled,
-      fillRate: this.#fillRate,
-      measuredTxRate: this.#measuredTxRate,
-      lastMaxRate: this.#lastMaxRate,
-      tokens: this.#tokens,
-      maxCapacity: this.#maxCapacity,
-      waiting: this.#wakes.length + this.#due.length - this.#dueHead,
+      enabled: this.#cut.enabled,
+      fillRate: this.#bucket.rate,
+      measuredTxRate: this.#meter.rate,
+      lastMaxRate: this.#cut.lastMaxRate,
+      tokens: this.#bucket.tokens,
+      maxCapacity: this.#bucket.capacity,
+      waiting: this.#waiters.size,
     };
+  }
+
+  /** Subscribes to this limiter's {@link PolicyEvent}s: `'throttled'` {rate}, `'rate-change'` {rate}, `'wait'` {waitMs}, and the store's. */
+  subscribe(listener: (event: PolicyEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** Strategy: sends the attempt now, or asks the engine to wait and ask again. */
+  beforeAttempt(): true | Wait {
+    const waitMs = this.acquire();
+    return waitMs === 0 ? true : { waitMs };
+  }
+
+  /** Strategy: an attempt ended; a throttled one cuts the rate. */
+  afterAttempt(_ctx: StrategyContext, report: AttemptReport): void {
+    this.onResult(report.throttled);
   }
 
   /**
@@ -216,26 +182,25 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
    * waiter due next would still find its own.
    */
   acquire(): number {
-    if (!this.#enabled) {
+    if (!this.#cut.enabled) {
       this.#sent++;
       return 0;
     }
-    const now = this.#clock.now();
-    this.#refill(now);
-    this.#settleWaiters(now);
+    const now = this.#cell.now();
+    this.#bucket.refill(now);
+    this.#waiters.settle(now, this.measurementIntervalMs);
     // A caller asking while a waiter's wait has run out is taken to be that waiter, back.
-    const returning = this.#dueHead < this.#due.length;
-    if (returning) this.#dueHead++;
-    const perMs = this.#fillRate / 1000;
+    const returning = this.#waiters.takeReturning();
+    const perMs = this.#bucket.rate / 1000;
     // A new caller leaves what the next waiter will need from the bucket as it stands. (No
     // other waiter is due now: a caller asking while one is due is taken to be that one.)
     let keep = 0;
     if (!returning) {
-      const next = this.#wakes[0];
+      const next = this.#waiters.next;
       if (next !== undefined) keep = Math.max(0, 1 - (next - now) * perMs);
     }
-    if (this.#tokens + EPSILON >= 1 + keep) {
-      this.#tokens = Math.max(0, this.#tokens - 1);
+    if (this.#bucket.tokens + EPSILON >= 1 + keep) {
+      this.#bucket.take();
       this.#sent++;
       return 0;
     }
@@ -243,135 +208,68 @@ export class AdaptiveRateLimiter implements RateLimiterLike {
     // latest time handed out. (Waiters due now ask after it, and queue behind it in turn.)
     // Appending to the schedule rather than counting heads leaves no gap in it when the rate
     // changes.
-    let wake = now + Math.max(1 - this.#tokens, EPSILON) / perMs;
+    let wake = now + Math.max(1 - this.#bucket.tokens, EPSILON) / perMs;
     if (this.#lastWake > now) wake = Math.max(wake, this.#lastWake + 1 / perMs);
     this.#lastWake = wake;
-    heapPush(this.#wakes, wake);
+    this.#waiters.add(wake);
+    this.#events.emit('wait', now, { waitMs: wake - now });
     return wake - now;
   }
 
   /** An attempt ended; `throttled`: with a throttling error. Adapts the fill rate. */
   onResult(throttled: boolean): void {
-    const now = this.#clock.now();
-    this.#measure(now);
+    const now = this.#cell.now();
+    this.#meter.measure(now);
     // More results than sends: results reported without asking; keep the in-flight count >= 0.
     this.#ended = Math.min(this.#ended + 1, this.#sent);
     const answersOldSend = this.#sentBeforeCut > 0;
     if (answersOldSend) this.#sentBeforeCut--;
-    let rate: number;
-    if (throttled) {
-      // A throttle soon after a cut that may answer an attempt sent before it says nothing of
-      // the new rate: no second cut for it.
-      if (answersOldSend && now - this.#lastThrottle < this.measurementIntervalMs) return;
-      this.#sentBeforeCut = this.#sent - this.#ended;
-      const rateToUse = this.#enabled ? Math.min(this.#measuredTxRate, this.#fillRate) : this.#measuredTxRate;
-      this.#lastMaxRate = rateToUse;
-      this.#lastThrottle = now;
-      this.#enabled = true;
-      rate = rateToUse * this.beta;
-      // The dependency has no headroom now: tokens saved at the old rate would go out as a
-      // burst, be throttled and cut again. The new rate starts from an empty bucket.
-      this.#refill(now);
-      this.#tokens = 0;
-    } else {
-      rate = cubicRate((now - this.#lastThrottle) / 1000, this.#lastMaxRate, this.beta, this.scaleConstant);
+    const cut = this.#cut;
+    if (!throttled) {
+      this.#setRate(now, Math.min(cubicRate((now - cut.lastThrottle) / 1000, cut.lastMaxRate, this.beta, this.scaleConstant), 2 * this.#meter.rate));
+      return;
     }
-    this.#setRate(now, Math.min(rate, 2 * this.#measuredTxRate));
+    // A throttle soon after a cut that may answer an attempt sent before it says nothing of
+    // the new rate: no second cut for it.
+    if (answersOldSend && now - cut.lastThrottle < this.measurementIntervalMs) return;
+    this.#sentBeforeCut = this.#sent - this.#ended;
+    const rateToUse = cut.enabled ? Math.min(this.#meter.rate, this.#bucket.rate) : this.#meter.rate;
+    const mine: RateCut = { enabled: true, lastMaxRate: rateToUse, lastThrottle: now };
+    this.#cut = mine;
+    this.#cutTo(now, rateToUse * this.beta);
+    this.#events.emit('throttled', now, { rate: this.#bucket.rate });
+    this.#cell.record((s) => {
+      if (s.lastThrottle <= mine.lastThrottle) Object.assign(s, mine);
+    });
+  }
+
+  /** A plain snapshot, for `initialState`: the stored cut and this process's rates. */
+  toJSON(): AdaptiveRateLimiterSnapshot {
+    return { kind: KIND, name: this.name, takenAt: this.#cell.now(), state: { ...this.#cut, fillRate: this.#bucket.rate, measuredTxRate: this.#meter.rate } };
+  }
+
+  /** The store holds a newer cut than this limiter's (another process's): it cuts here too. */
+  #adopt(): void {
+    const stored = this.#cell.read();
+    const mine = this.#cut;
+    if (!stored.enabled || stored.lastThrottle < mine.lastThrottle || (stored.lastThrottle === mine.lastThrottle && mine.enabled)) return;
+    this.#cut = { ...stored };
+    const now = this.#cell.now();
+    this.#cutTo(now, stored.lastMaxRate * this.beta);
+    this.#events.emit('rate-change', now, { rate: this.#bucket.rate });
+  }
+
+  /**
+   * The dependency has no headroom now: tokens saved at the old rate would go out as a burst,
+   * be throttled and cut again. The new rate starts from an empty bucket.
+   */
+  #cutTo(now: number, rate: number): void {
+    this.#bucket.refill(now);
+    this.#bucket.tokens = 0;
+    this.#setRate(now, Math.min(rate, 2 * this.#meter.rate));
   }
 
   #setRate(now: number, rate: number): void {
-    this.#refill(now);
-    this.#fillRate = Math.max(rate, this.minFillRate);
-    this.#maxCapacity = Math.max(rate, this.minCapacity);
-    if (this.#tokens > this.#maxCapacity) this.#tokens = this.#maxCapacity;
+    this.#bucket.resize(now, Math.max(rate, this.minFillRate), Math.max(rate, this.minCapacity));
   }
-
-  #refill(now: number): void {
-    const elapsed = now - this.#lastRefill;
-    if (!(elapsed > 0)) return;
-    this.#tokens = Math.min(this.#maxCapacity, this.#tokens + (elapsed / 1000) * this.#fillRate);
-    this.#lastRefill = now;
-  }
-
-  /**
-   * Moves the waiters whose wait has run out to the due list, and forgets the due ones that
-   * have not asked again within a measurement interval (they gave up, or are no waiters).
-   */
-  #settleWaiters(now: number): void {
-    const wakes = this.#wakes;
-    while (wakes.length > 0 && wakes[0]! <= now) this.#due.push(heapPop(wakes));
-    const due = this.#due;
-    const stale = now - this.measurementIntervalMs;
-    while (this.#dueHead < due.length && due[this.#dueHead]! < stale) this.#dueHead++;
-    if (this.#dueHead === due.length) {
-      due.length = 0;
-      this.#dueHead = 0;
-    } else if (this.#dueHead > 1024 && this.#dueHead * 2 > due.length) {
-      this.#due = due.slice(this.#dueHead);
-      this.#dueHead = 0;
-    }
-  }
-
-  /**
-   * Counts one ending attempt. At each new interval, folds the last one's rate into the
-   * smoothed rate (the first closed interval sets it); before any has closed, the rate is the
-   * count over the time since the first result's interval began.
-   */
-  #measure(now: number): void {
-    const bucket = this.#bucketStart(now);
-    this.#requestCount++;
-    const last = this.#lastTxBucket;
-    if (last === undefined) {
-      this.#lastTxBucket = bucket;
-    } else if (bucket > last) {
-      const current = this.#requestCount / ((bucket - last) / 1000);
-      this.#measuredTxRate = this.#measured ? current * this.smooth + this.#measuredTxRate * (1 - this.smooth) : current;
-      this.#measured = true;
-      this.#requestCount = 0;
-      this.#lastTxBucket = bucket;
-      return;
-    }
-    if (!this.#measured) {
-      const elapsed = Math.max(now - this.#lastTxBucket!, this.measurementIntervalMs / 10);
-      this.#measuredTxRate = this.#requestCount / (elapsed / 1000);
-    }
-  }
-
-  #bucketStart(now: number): number {
-    return Math.floor(now / this.measurementIntervalMs) * this.measurementIntervalMs;
-  }
-}
-
-/** Adds `value` to the binary min-heap `heap`. */
-function heapPush(heap: number[], value: number): void {
-  let i = heap.length;
-  heap.push(value);
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (heap[parent]! <= value) break;
-    heap[i] = heap[parent]!;
-    i = parent;
-  }
-  heap[i] = value;
-}
-
-/** Removes and returns the smallest value of the non-empty binary min-heap `heap`. */
-function heapPop(heap: number[]): number {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  const n = heap.length;
-  if (n > 0) {
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && heap[r]! < heap[l]! ? r : l;
-      if (heap[c]! >= last) break;
-      heap[i] = heap[c]!;
-      i = c;
-    }
-    heap[i] = last;
-  }
-  return top;
 }

@@ -1,84 +1,22 @@
-import type { CircuitBreakerLike, Clock } from '../engine/seams.js';
+import { CircuitOpenError } from '../errors/circuit-open-error.js';
+import type { PolicyEvent } from '../observers/observer.js';
+import type { StateCell } from '../state/store.js';
+import {
+  effectiveState, enteredAt, initialBreaker, isolateBreaker, recordOutcome, resetBreaker, restoreBreaker, retryAfter, takeProbe, windowCounts,
+  type BreakerState, type CircuitState, type Verdict,
+} from './circuit-breaker-state.js';
 import { Listeners } from './listeners.js';
-import { RollingWindow } from './rolling-window.js';
-import { clockOption, nonNegativeNumber, positiveInteger, positiveNumber, readOptions, unitFraction } from './validate.js';
+import { PolicyEvents } from './policy-events.js';
+import type { AttemptReport, MaybePromise, Refusal, Strategy, StrategyContext } from './strategy.js';
+import { clockOption, nameOption, nonNegativeNumber, positiveInteger, positiveNumber, readOptions, snapshotOption, storeOption, unitFraction } from './validate.js';
 
-/** The three states of a {@link CircuitBreaker}. */
-export type CircuitState = 'closed' | 'open' | 'half-open';
+import type { CircuitBreakerOptions, CircuitBreakerSnapshot, CircuitBreakerStats, CircuitStateChange } from './circuit-breaker-types.js';
 
-/** What {@link CircuitBreaker.onStateChange} listeners receive: one frozen object per transition. */
-export interface CircuitStateChange {
-  readonly from: CircuitState;
-  readonly to: CircuitState;
-  /**
-   * When the transition happened, in the clock's time. For open → half-open this is the moment
-   * `resetTimeout` ran out, even though the breaker notices it (and emits) only when next used.
-   */
-  readonly at: number;
-}
-
-/** Options of {@link CircuitBreaker}. Every one is optional; `undefined` means the default. */
-export interface CircuitBreakerOptions {
-  /**
-   * Consecutive failures that open a closed circuit. Used only when `failureRateThreshold` is
-   * not set.
-   * @default 5
-   */
-  readonly failureThreshold?: number;
-  /**
-   * When set, the breaker runs in failure-rate mode instead: it opens when the share of failed
-   * attempts over the last `windowMs` reaches this value (in (0, 1]) and at least
-   * `minimumCalls` attempts were counted in that window.
-   * @default undefined (consecutive-failure mode)
-   */
-  readonly failureRateThreshold?: number;
-  /**
-   * Failure-rate mode: the fewest attempts in the window before the rate can open the circuit.
-   * @default 20
-   */
-  readonly minimumCalls?: number;
-  /**
-   * Failure-rate mode: the rolling window, in ms, kept in 10 buckets of `windowMs / 10`.
-   * @default 30000
-   */
-  readonly windowMs?: number;
-  /**
-   * How long the circuit stays open before it lets trial attempts through (half-open), in ms.
-   * @default 30000
-   */
-  readonly resetTimeout?: number;
-  /**
-   * Half-open: how many trial attempts may be in flight at once, and how many must succeed
-   * to close the circuit.
-   * @default 1
-   */
-  readonly halfOpenMaxCalls?: number;
-  /** Where time comes from; only `now()` is used. @default systemClock */
-  readonly clock?: Clock;
-}
-
-/** A snapshot of a {@link CircuitBreaker}, from {@link CircuitBreaker.stats}. */
-export interface CircuitBreakerStats {
-  readonly state: CircuitState;
-  /** Whether {@link CircuitBreaker.isolate} holds the circuit open. */
-  readonly isolated: boolean;
-  /** Failures since the last success (reset when the circuit closes). */
-  readonly consecutiveFailures: number;
-  /** Failure-rate mode: successes + failures counted in the window (0 in consecutive mode). */
-  readonly windowCalls: number;
-  /** Failure-rate mode: failures counted in the window (0 in consecutive mode). */
-  readonly windowFailures: number;
-  /** Admitted attempts not yet reported. */
-  readonly inFlight: number;
-  /** Half-open: trial attempts that succeeded so far (0 in other states). */
-  readonly halfOpenSuccesses: number;
-  /** Ms until an open circuit turns half-open; `undefined` unless open (and not isolated). */
-  readonly retryAfterMs: number | undefined;
-}
+export type { CircuitState } from './circuit-breaker-state.js';
+export type { CircuitBreakerOptions, CircuitBreakerSnapshot, CircuitBreakerStats, CircuitStateChange } from './circuit-breaker-types.js';
 
 const OWNER = 'CircuitBreaker';
-const SUCCESS = 0;
-const FAILURE = 1;
+const KIND = 'circuit-breaker';
 
 /**
  * A circuit breaker to share among every caller of one dependency. Closed, it admits every
@@ -88,39 +26,42 @@ const FAILURE = 1;
  * up to `halfOpenMaxCalls` trial attempts run; when that many have succeeded it closes, and
  * any failure reopens it.
  *
- * It starts no timer: the open → half-open move happens when the breaker is next used (or
- * `state` read), by reading the clock.
+ * It starts no timer: half-open is the open state once `resetTimeout` has passed, noticed
+ * (and emitted) when the breaker is next used or `state` read.
  *
- * Half-open accounting has no per-attempt token (the loop reports outcomes, not identities),
- * so it counts every admitted attempt still in flight, including ones admitted before the
- * circuit opened: half-open admits a trial only while fewer than `halfOpenMaxCalls` attempts
- * of any kind are in flight, and takes any outcome reported while half-open as a trial's.
- * Thus at most `halfOpenMaxCalls` attempts ever reach the dependency at once while half-open.
- * Outcomes reported while open are not counted. Non-retryable errors and cancellations
- * (`onIgnored`) only free their slot.
+ * Half-open accounting has no per-attempt token (the engine reports outcomes, not identities),
+ * so every attempt this breaker admitted and that is still in flight holds a trial slot,
+ * including ones admitted before the circuit opened, and any outcome reported while half-open
+ * counts as a trial's. With the in-memory store at most `halfOpenMaxCalls` attempts thus reach
+ * the dependency at once while half-open. Outcomes reported while open are not counted.
+ * Non-retryable errors and cancellations (`'ignored'`) only free their slot.
+ *
+ * Its state lives in a store (`store` option): process memory by default; with
+ * `maestro-retry/redis`, shared by every breaker of the same `name` in the fleet (trial slots
+ * are then leases that expire, so a prober that crashed does not hold one).
  *
  * @example
  * const breaker = new CircuitBreaker({ failureThreshold: 5, resetTimeout: 10_000 });
  * breaker.onStateChange(({ from, to }) => log.warn(`payments circuit ${from} -> ${to}`));
  * await retry(() => payments.charge(order), { circuitBreaker: breaker });
  */
-export class CircuitBreaker implements CircuitBreakerLike {
+export class CircuitBreaker implements Strategy {
+  readonly name: string;
   readonly failureThreshold: number;
   readonly failureRateThreshold: number | undefined;
   readonly minimumCalls: number;
   readonly windowMs: number;
   readonly resetTimeout: number;
   readonly halfOpenMaxCalls: number;
-  readonly #clock: Clock;
-  readonly #window: RollingWindow | undefined;
+  readonly #cell: StateCell<BreakerState>;
   readonly #listeners = new Listeners<CircuitStateChange>('CircuitBreaker onStateChange');
-
-  #state: CircuitState = 'closed';
-  #isolated = false;
-  #openedAt = 0;
-  #consecutiveFailures = 0;
+  readonly #events: PolicyEvents;
+  /** Tells this instance's trial slots from other processes' in a shared store. */
+  readonly #owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  /** The state last emitted, and the opening it belonged to. */
+  #seen: CircuitState;
+  #seenOpened: number;
   #inFlight = 0;
-  #halfOpenSuccesses = 0;
 
   /**
    * Subscribes to state changes; returns the function that unsubscribes. A listener that
@@ -141,148 +82,179 @@ export class CircuitBreaker implements CircuitBreakerLike {
     this.windowMs = positiveNumber(OWNER, 'windowMs', o.windowMs, 30_000);
     this.resetTimeout = nonNegativeNumber(OWNER, 'resetTimeout', o.resetTimeout, 30_000);
     this.halfOpenMaxCalls = positiveInteger(OWNER, 'halfOpenMaxCalls', o.halfOpenMaxCalls, 1);
-    this.#clock = clockOption(OWNER, o.clock);
-    if (this.failureRateThreshold !== undefined) {
-      this.#window = new RollingWindow(this.windowMs, 10, 2, this.#clock.now());
+    const clock = clockOption(OWNER, o.clock);
+    const store = storeOption(OWNER, o.store);
+    this.name = nameOption(OWNER, o.name, KIND, store);
+    this.#events = new PolicyEvents(KIND, this.name, OWNER);
+    const saved = snapshotOption(OWNER, o.initialState, KIND)?.state;
+    if (saved !== undefined && restoreBreaker(saved, this, clock.now()) === undefined) {
+      throw new TypeError(`maestro-retry: ${OWNER} option \`initialState\` must be a snapshot from the toJSON() of a circuit breaker, got a state it cannot read`);
     }
+    this.#cell = store.cell<BreakerState>({
+      kind: KIND,
+      name: this.name,
+      clock,
+      initial: (now) => (saved === undefined ? initialBreaker(this, now) : restoreBreaker(saved, this, now)!),
+      changed: () => this.#observe(),
+      storeEvent: (type, detail) => {
+        this.#events.emit(type, this.#cell.now(), detail);
+        this.#observe();
+      },
+    });
+    const s = this.#cell.read();
+    this.#seen = effectiveState(s, this, this.#cell.now());
+    this.#seenOpened = s.opened;
   }
 
-  /** The current state. Reading it applies a due open → half-open move (and emits it). */
+  /** The current state. Reading it notices a due open → half-open move (and emits it). */
   get state(): CircuitState {
-    if (this.#state === 'open') this.#checkHalfOpen();
-    return this.#state;
+    this.#observe();
+    return this.#seen;
   }
 
   /** A snapshot of the counters. */
   get stats(): CircuitBreakerStats {
     const state = this.state;
-    const w = this.#window;
-    if (w) w.advance(this.#clock.now());
+    const s = this.#cell.read();
+    const w = windowCounts(s, this, this.#cell.now());
     return {
       state,
-      isolated: this.#isolated,
-      consecutiveFailures: this.#consecutiveFailures,
-      windowCalls: w ? w.total(SUCCESS) + w.total(FAILURE) : 0,
-      windowFailures: w ? w.total(FAILURE) : 0,
+      isolated: s.isolated,
+      consecutiveFailures: s.failures,
+      windowCalls: w.calls,
+      windowFailures: w.failures,
       inFlight: this.#inFlight,
-      halfOpenSuccesses: state === 'half-open' ? this.#halfOpenSuccesses : 0,
+      halfOpenSuccesses: state === 'half-open' ? s.successes : 0,
       retryAfterMs: this.retryAfterMs(),
     };
   }
 
-  /** Admits one attempt (`true`) or refuses it (`false`). An admitted attempt must be reported once. */
+  /** Subscribes to this breaker's {@link PolicyEvent}s (`'state-change'` with `from` and `to`, and the store's events). */
+  subscribe(listener: (event: PolicyEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** Strategy: admits the attempt, or refuses it with a `CircuitOpenError`. */
+  beforeAttempt(ctx: StrategyContext): MaybePromise<true | Refusal> {
+    const admitted = this.#admit();
+    if (admitted === true) return true;
+    if (admitted === false) return this.#refusal(ctx);
+    return admitted.then((ok) => (ok ? true : this.#refusal(ctx)));
+  }
+
+  /** Strategy: the attempt it admitted has ended. */
+  afterAttempt(_ctx: StrategyContext, report: AttemptReport): void {
+    this.#report(report.verdict);
+  }
+
+  /**
+   * Admits one attempt (`true`) or refuses it (`false`). An admitted attempt must be reported
+   * once. Answers synchronously, so it needs a synchronous store (the default); the engine
+   * uses {@link CircuitBreaker.beforeAttempt}.
+   */
   tryAcquire(): boolean {
-    if (this.#state === 'closed') {
-      this.#inFlight++;
-      return true;
-    }
-    if (this.#state === 'open' && !this.#checkHalfOpen()) return false;
-    // Half-open: a trial slot is free while fewer than halfOpenMaxCalls attempts are in flight
-    // or already succeeded.
-    if (this.#inFlight + this.#halfOpenSuccesses >= this.halfOpenMaxCalls) return false;
-    this.#inFlight++;
-    return true;
+    if (!this.#cell.synchronous) throw new TypeError(`maestro-retry: ${OWNER}.tryAcquire() needs a synchronous store; with a shared store use beforeAttempt()`);
+    return this.#admit() as boolean;
   }
 
   /** Ms until an open circuit admits trial attempts; `undefined` when not open, or isolated. */
   retryAfterMs(): number | undefined {
-    if (this.#state !== 'open' || this.#isolated) return undefined;
-    const left = this.#openedAt + this.resetTimeout - this.#clock.now();
-    return left > 0 ? left : undefined;
+    return retryAfter(this.#cell.read(), this, this.#cell.now());
   }
 
   /** An admitted attempt succeeded. */
   onSuccess(): void {
-    this.#release();
-    if (this.#state === 'closed') {
-      this.#consecutiveFailures = 0;
-      if (this.#window) {
-        this.#window.advance(this.#clock.now());
-        this.#window.add(SUCCESS);
-      }
-    } else if (this.#state === 'half-open') {
-      this.#consecutiveFailures = 0;
-      if (++this.#halfOpenSuccesses >= this.halfOpenMaxCalls) this.#transition('closed', this.#clock.now());
-    }
+    this.#report('success');
   }
 
   /** An admitted attempt failed with a dependency failure. */
   onFailure(): void {
-    this.#release();
-    if (this.#state === 'closed') {
-      this.#consecutiveFailures++;
-      const w = this.#window;
-      if (w) {
-        const now = this.#clock.now();
-        w.advance(now);
-        w.add(FAILURE);
-        const calls = w.total(SUCCESS) + w.total(FAILURE);
-        if (calls >= this.minimumCalls && w.total(FAILURE) / calls >= this.failureRateThreshold!) this.#open(now);
-      } else if (this.#consecutiveFailures >= this.failureThreshold) {
-        this.#open(this.#clock.now());
-      }
-    } else if (this.#state === 'half-open') {
-      this.#consecutiveFailures++;
-      this.#open(this.#clock.now());
-    }
+    this.#report('failure');
   }
 
   /** An admitted attempt ended without telling anything about the dependency: frees its slot. */
   onIgnored(): void {
-    this.#release();
+    this.#report('ignored');
   }
 
   /**
    * Holds the circuit open until {@link CircuitBreaker.reset}: every attempt is refused and
-   * `resetTimeout` does not apply. For taking a dependency out by hand.
+   * `resetTimeout` does not apply. For taking a dependency out by hand (with a shared store,
+   * for the whole fleet; the promise then settles once the store has it).
    *
    * @example
    * breaker.isolate();   // maintenance window
    * breaker.reset();     // back in service
    */
-  isolate(): void {
-    this.#isolated = true;
-    if (this.#state !== 'open') this.#open(this.#clock.now());
+  isolate(): MaybePromise<void> {
+    this.#observe();
+    return this.#cell.apply((s, now) => isolateBreaker(s, now, this));
   }
 
   /**
    * Closes the circuit and forgets every failure (ends an {@link CircuitBreaker.isolate}).
    * Attempts in flight are still expected to report.
    */
-  reset(): void {
-    this.#isolated = false;
-    if (this.#state !== 'closed') this.#transition('closed', this.#clock.now());
-    else this.#clearCounts();
+  reset(): MaybePromise<void> {
+    return this.#cell.apply(resetBreaker);
   }
 
-  #release(): void {
+  /** A plain snapshot of the stored state, for `initialState` (`JSON.stringify` gives it too). */
+  toJSON(): CircuitBreakerSnapshot {
+    return { kind: KIND, name: this.name, takenAt: this.#cell.now(), state: structuredClone(this.#cell.read()) };
+  }
+
+  #admit(): boolean | Promise<boolean> {
+    const s = this.#cell.read();
+    if (s.phase === 'closed') {
+      this.#inFlight++;
+      return true;
+    }
+    this.#observe();
+    if (this.#seen === 'open') return false;
+    const answer = this.#cell.apply((state, now) => takeProbe(state, now, this, this.#owner, this.#inFlight, this.#cell.leaseMs));
+    if (typeof answer === 'boolean') return this.#admitted(answer);
+    return answer.then((ok) => this.#admitted(ok));
+  }
+
+  #admitted(ok: boolean): boolean {
+    if (ok) this.#inFlight++;
+    return ok;
+  }
+
+  #refusal(ctx: StrategyContext): Refusal {
+    const error = new CircuitOpenError(`Circuit breaker is open: ${ctx.operationName} was not attempted`, { retryAfterMs: this.retryAfterMs() });
+    return { reason: 'circuit-open', error };
+  }
+
+  #report(verdict: Verdict): void {
     if (this.#inFlight > 0) this.#inFlight--;
+    // A due half-open is emitted before the outcome that may end it.
+    if (this.#cell.read().phase === 'open') this.#observe();
+    this.#cell.record(verdict === 'success' ? this.#success : verdict === 'failure' ? this.#failure : this.#ignored);
   }
 
-  /** Moves open → half-open when `resetTimeout` has passed; returns whether it is half-open now. */
-  #checkHalfOpen(): boolean {
-    if (this.#isolated) return false;
-    const due = this.#openedAt + this.resetTimeout;
-    if (this.#clock.now() < due) return false;
-    this.#transition('half-open', due);
-    return true;
+  readonly #success = (s: BreakerState, now: number): void => recordOutcome(s, now, this, 'success', this.#owner);
+  readonly #failure = (s: BreakerState, now: number): void => recordOutcome(s, now, this, 'failure', this.#owner);
+  readonly #ignored = (s: BreakerState, now: number): void => recordOutcome(s, now, this, 'ignored', this.#owner);
+
+  /** Emits the transitions between the state last emitted and the state now. */
+  #observe(): void {
+    const s = this.#cell.read();
+    if (s.phase === 'closed' && this.#seen === 'closed' && s.opened === this.#seenOpened) return;
+    if (s.opened !== this.#seenOpened) {
+      // It opened since: through 'open', whatever it is now.
+      this.#seenOpened = s.opened;
+      if (this.#seen !== 'open') this.#emit('open', s.openedAt);
+    }
+    const to = effectiveState(s, this, this.#cell.now());
+    if (to !== this.#seen) this.#emit(to, enteredAt(s, this, to));
   }
 
-  #open(now: number): void {
-    this.#openedAt = now;
-    this.#transition('open', now);
-  }
-
-  #transition(to: CircuitState, at: number): void {
-    const from = this.#state;
-    this.#state = to;
-    this.#halfOpenSuccesses = 0;
-    if (to === 'closed') this.#clearCounts();
+  #emit(to: CircuitState, at: number): void {
+    const from = this.#seen;
+    this.#seen = to;
     if (this.#listeners.size > 0) this.#listeners.emit(Object.freeze({ from, to, at }));
-  }
-
-  #clearCounts(): void {
-    this.#consecutiveFailures = 0;
-    this.#window?.clear();
+    this.#events.emit('state-change', at, { from, to });
   }
 }

@@ -1,13 +1,15 @@
-import type { Clock, RetryBudgetLike } from '../engine/seams.js';
-import { RollingWindow } from './rolling-window.js';
-import { clockOption, nonNegativeNumber, positiveNumber, readOptions } from './validate.js';
+import type { Clock } from '../engine/seams.js';
+import type { PolicyEvent } from '../observers/observer.js';
+import type { StateCell, StateStore } from '../state/store.js';
+import { retryAnswer } from './budget-strategy.js';
+import { PolicyEvents } from './policy-events.js';
+import { copyWindow, restoreWindow, RollingWindow, type WindowData } from './rolling-window.js';
+import type { AttemptReport, MaybePromise, Refusal, Strategy, StrategyContext } from './strategy.js';
+import { clockOption, nameOption, nonNegativeNumber, positiveNumber, readOptions, snapshotOption, storeOption } from './validate.js';
 
 /** Options of {@link RetryBudget.ratio}. Every one is optional; `undefined` means the default. */
 export interface RatioRetryBudgetOptions {
-  /**
-   * Retries allowed per call made in the window: 0.1 lets 10 calls buy 1 retry.
-   * @default 0.1
-   */
+  /** Retries allowed per call made in the window: 0.1 lets 10 calls buy 1 retry. @default 0.1 */
   readonly ratio?: number;
   /**
    * A floor so that a client with little traffic can still retry: at least this many retries
@@ -16,13 +18,16 @@ export interface RatioRetryBudgetOptions {
    * @default 10
    */
   readonly minRetriesPerSecond?: number;
-  /**
-   * The rolling window calls and retries are counted over, in ms, kept in 10 buckets.
-   * @default 10000
-   */
+  /** The rolling window calls and retries are counted over, in ms, kept in 10 buckets. @default 10000 */
   readonly windowMs?: number;
-  /** Where time comes from; only `now()` is used. @default systemClock */
+  /** Where time comes from (with the in-memory store); only `now()` is used. @default systemClock */
   readonly clock?: Clock;
+  /** Names the budget in events and, in a shared store, its shared state. Required with a shared store. @default 'retry-budget' */
+  readonly name?: string;
+  /** Where the budget keeps its window. @default memoryStore() */
+  readonly store?: StateStore;
+  /** A snapshot from {@link RatioRetryBudget.toJSON} to start from. */
+  readonly initialState?: RatioRetryBudgetSnapshot;
 }
 
 /** A snapshot of a {@link RatioRetryBudget}. */
@@ -35,7 +40,21 @@ export interface RatioRetryBudgetStats {
   readonly available: number;
 }
 
+/** What a ratio budget stores: calls (kind 0) and retries (kind 1) per bucket of its window. */
+export interface RatioBudgetState {
+  window: WindowData;
+}
+
+/** A plain snapshot of a {@link RatioRetryBudget}'s window, from {@link RatioRetryBudget.toJSON}. */
+export interface RatioRetryBudgetSnapshot {
+  readonly kind: 'ratio-retry-budget';
+  readonly name: string;
+  readonly takenAt: number;
+  readonly state: Readonly<RatioBudgetState>;
+}
+
 const OWNER = 'RetryBudget.ratio';
+const KIND = 'ratio-retry-budget';
 const CALLS = 0;
 const RETRIES = 1;
 const BUCKETS = 10;
@@ -48,16 +67,15 @@ const BUCKETS = 10;
  *
  * The guarantee, exact and checked by property tests: in any window of `windowMs` aligned to
  * the budget's 10 buckets (each `windowMs / 10` long, counted from clock time 0), the retries
- * granted never exceed `max(ratio * calls, minRetriesPerSecond * windowMs / 1000)` (so never
- * `ratio * calls + minRetriesPerSecond * windowMs / 1000` either), calls being
+ * granted never exceed `max(ratio * calls, minRetriesPerSecond * windowMs / 1000)`, calls being
  * those started in that same window. To hold this for windows that are still filling, a
  * retry is granted only if it fits every suffix of the current window (not just the whole
- * window): calls that are about to fall out of the window cannot pay for a burst now. The
- * cost is 10 additions per retry; a call costs one.
+ * window): calls that are about to fall out of the window cannot pay for a burst now.
  *
  * With steady traffic the retries settle at `ratio` of the calls (or the floor, for a client
  * too quiet for the ratio to reach it): at most 1.1x load during an outage with the defaults,
- * instead of 4x with three retries per call.
+ * instead of 4x with three retries per call. With a shared store (`maestro-retry/redis`) the
+ * window counts the calls and retries of every budget of the same `name` in the fleet.
  *
  * Build it with {@link RetryBudget.ratio}.
  *
@@ -66,14 +84,15 @@ const BUCKETS = 10;
  * await retry(callService, { budget });
  * budget.stats; // { windowCalls, windowRetries, available }
  */
-export class RatioRetryBudget implements RetryBudgetLike {
+export class RatioRetryBudget implements Strategy {
+  readonly name: string;
   readonly ratio: number;
   readonly minRetriesPerSecond: number;
   readonly windowMs: number;
   /** Retries granted per window however little the traffic: `minRetriesPerSecond * windowMs / 1000`. */
   readonly reserve: number;
-  readonly #clock: Clock;
-  readonly #window: RollingWindow;
+  readonly #cell: StateCell<RatioBudgetState>;
+  readonly #events: PolicyEvents;
 
   /** @throws {TypeError | RangeError} when an option has the wrong type or is out of range. */
   constructor(options?: RatioRetryBudgetOptions) {
@@ -82,42 +101,107 @@ export class RatioRetryBudget implements RetryBudgetLike {
     this.minRetriesPerSecond = nonNegativeNumber(OWNER, 'minRetriesPerSecond', o.minRetriesPerSecond, 10);
     this.windowMs = positiveNumber(OWNER, 'windowMs', o.windowMs, 10_000);
     this.reserve = (this.minRetriesPerSecond * this.windowMs) / 1000;
-    this.#clock = clockOption(OWNER, o.clock);
-    this.#window = new RollingWindow(this.windowMs, BUCKETS, 2, this.#clock.now());
+    const clock = clockOption(OWNER, o.clock);
+    const store = storeOption(OWNER, o.store);
+    this.name = nameOption(OWNER, o.name, 'retry-budget', store);
+    this.#events = new PolicyEvents('retry-budget', this.name, OWNER);
+    const saved = snapshotOption(OWNER, o.initialState, KIND)?.state;
+    const restore = (now: number): WindowData | undefined => restoreWindow(saved!.window, this.windowMs, BUCKETS, 2, now);
+    if (saved !== undefined && restore(clock.now()) === undefined) {
+      throw new TypeError(`maestro-retry: ${OWNER} option \`initialState.state.window\` must be the window of a ratio budget's snapshot, got one it cannot read`);
+    }
+    this.#cell = store.cell<RatioBudgetState>({
+      kind: KIND,
+      name: this.name,
+      clock,
+      initial: (now) => ({ window: saved === undefined ? new RollingWindow(this.windowMs, BUCKETS, 2, now).data : restore(now)! }),
+      changed: () => {},
+      storeEvent: (type, detail) => this.#events.emit(type, this.#cell.now(), detail),
+    });
   }
 
   /** Retries that would be granted now, one after another. */
   get available(): number {
-    this.#window.advance(this.#clock.now());
-    return Math.max(0, Math.floor(this.#headroom()));
+    return Math.max(0, Math.floor(this.#headroom(this.#windowNow())));
   }
 
   /** A snapshot of the window. */
   get stats(): RatioRetryBudgetStats {
-    const available = this.available;
-    return { windowCalls: this.#window.total(CALLS), windowRetries: this.#window.total(RETRIES), available };
+    const w = this.#windowNow();
+    return { windowCalls: w.total(CALLS), windowRetries: w.total(RETRIES), available: Math.max(0, Math.floor(this.#headroom(w))) };
+  }
+
+  /** Subscribes to this budget's {@link PolicyEvent}s (`'refused'`, and the store's events). */
+  subscribe(listener: (event: PolicyEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** Strategy: counts the call. */
+  callStarted(): void {
+    this.onCall();
+  }
+
+  /** Strategy: grants the retry, or refuses it with reason `'budget'`. */
+  allowRetry(ctx: StrategyContext, report: AttemptReport): MaybePromise<true | Refusal> {
+    return retryAnswer(this.#grant(), ctx, report);
   }
 
   /** Counts a call (a deposit of `ratio` retries). */
   onCall(): void {
-    this.#window.advance(this.#clock.now());
-    this.#window.add(CALLS);
+    this.#cell.record(this.#deposit);
   }
 
-  /** Grants a retry when one more fits every suffix of the window. Timeouts cost the same. */
+  /**
+   * Grants a retry when one more fits every suffix of the window. Timeouts cost the same.
+   * Answers synchronously, so it needs a synchronous store (the default).
+   */
   tryRetry(_afterTimeout?: boolean): boolean {
-    this.#window.advance(this.#clock.now());
-    if (this.#headroom() < 1) return false;
-    this.#window.add(RETRIES);
-    return true;
+    if (!this.#cell.synchronous) throw new TypeError(`maestro-retry: ${OWNER} tryRetry() needs a synchronous store; with a shared store use allowRetry()`);
+    return this.#grant() as boolean;
   }
 
   /** Nothing to do: successes neither deposit nor refund in this budget. */
   onSuccess(_retried?: boolean, _afterTimeout?: boolean): void {}
 
+  /** A plain snapshot of the window, for `initialState`. */
+  toJSON(): RatioRetryBudgetSnapshot {
+    return { kind: KIND, name: this.name, takenAt: this.#cell.now(), state: { window: copyWindow(this.#cell.read().window) } };
+  }
+
+  #grant(): boolean | Promise<boolean> {
+    const granted = this.#cell.apply(this.#withdraw);
+    if (typeof granted === 'boolean') return this.#told(granted);
+    return granted.then((ok) => this.#told(ok));
+  }
+
+  #told(granted: boolean): boolean {
+    if (!granted) this.#events.emit('refused', this.#cell.now());
+    return granted;
+  }
+
+  readonly #deposit = (s: RatioBudgetState, now: number): void => {
+    const w = new RollingWindow(this.windowMs, BUCKETS, 2, s.window);
+    w.advance(now);
+    w.add(CALLS);
+  };
+
+  readonly #withdraw = (s: RatioBudgetState, now: number): boolean => {
+    const w = new RollingWindow(this.windowMs, BUCKETS, 2, s.window);
+    w.advance(now);
+    if (this.#headroom(w) < 1) return false;
+    w.add(RETRIES);
+    return true;
+  };
+
+  /** The window as it stands now, on a copy (reading moves nothing stored). */
+  #windowNow(): RollingWindow {
+    const w = new RollingWindow(this.windowMs, BUCKETS, 2, copyWindow(this.#cell.read().window));
+    w.advance(this.#cell.now());
+    return w;
+  }
+
   /** The smallest, over the window's suffixes, of (allowed - granted) retries. */
-  #headroom(): number {
-    const w = this.#window;
+  #headroom(w: RollingWindow): number {
     let calls = 0;
     let retries = 0;
     let min = Infinity;

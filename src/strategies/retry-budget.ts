@@ -1,5 +1,6 @@
-import type { RetryBudgetLike } from '../engine/seams.js';
+import { retryAnswer } from './budget-strategy.js';
 import { RatioRetryBudget, type RatioRetryBudgetOptions } from './ratio-retry-budget.js';
+import type { AttemptReport, CallReport, Refusal, Strategy, StrategyContext } from './strategy.js';
 import { TokenBucketRetryBudget, type TokenBucketRetryBudgetOptions } from './token-bucket-retry-budget.js';
 
 /**
@@ -10,16 +11,18 @@ import { TokenBucketRetryBudget, type TokenBucketRetryBudgetOptions } from './to
  *
  * A retry the budget refuses ends the call with give-up reason `'budget'`.
  *
- * The two built-in budgets live in their own files and implement the loop's `RetryBudgetLike`
- * seam directly, so this file can import them for its factories without an import cycle;
- * `instanceof RetryBudget` still holds for them (see `Symbol.hasInstance` below).
+ * A subclass implements `onCall`, `tryRetry` and `onSuccess`; this class turns them into the
+ * engine's {@link Strategy} methods. The two built-in budgets live in their own files and
+ * implement `Strategy` directly (their stores may answer asynchronously), so this file can
+ * import them for its factories without an import cycle; `instanceof RetryBudget` still holds
+ * for them (see `Symbol.hasInstance` below).
  *
  * @example
  * const budget = RetryBudget.ratio({ ratio: 0.1 });   // share it across operations
  * await retry(fetchUser, { budget });
  * await retry(fetchOrders, { budget });
  */
-export abstract class RetryBudget implements RetryBudgetLike {
+export abstract class RetryBudget implements Strategy {
   /**
    * A budget that grants retries up to `ratio` of the calls made over the last `windowMs`,
    * plus a floor of `minRetriesPerSecond` (Finagle's default `RetryBudget`).
@@ -63,4 +66,19 @@ export abstract class RetryBudget implements RetryBudgetLike {
 
   /** A call succeeded; `retried`: on a retry; `afterTimeout`: that retry followed a timeout. */
   abstract onSuccess(retried: boolean, afterTimeout: boolean): void;
+
+  /** Strategy: a call starts ({@link RetryBudget.onCall}). */
+  callStarted(): void {
+    this.onCall();
+  }
+
+  /** Strategy: {@link RetryBudget.tryRetry}, a refusal ending the call with reason `'budget'`. */
+  allowRetry(ctx: StrategyContext, report: AttemptReport): true | Refusal {
+    return retryAnswer(this.tryRetry(report.timedOut), ctx, report) as true | Refusal;
+  }
+
+  /** Strategy: a call that succeeded is reported to {@link RetryBudget.onSuccess}. */
+  callEnded(_ctx: StrategyContext, report: CallReport): void {
+    if (report.success) this.onSuccess(report.attempts > 1, report.lastRetryAfterTimeout);
+  }
 }

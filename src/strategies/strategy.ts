@@ -20,6 +20,8 @@ export interface StrategyContext {
   readonly operationName: string;
   /** The attempt about to start (`beforeAttempt`), or the one that ended (the others). */
   readonly attempt: number;
+  /** The last failed attempt's error, when there is one (a refusal's error takes it as `cause`). */
+  readonly lastError?: unknown;
 }
 
 /** A strategy's `no`: the call ends with `reason`, rejecting with `error`. */

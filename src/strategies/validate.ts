@@ -7,6 +7,8 @@
 import type { Clock } from '../engine/seams.js';
 import { systemClock } from '../engine/clock.js';
 import { describe } from '../observers/safe.js';
+import { memoryStore } from '../state/memory-store.js';
+import type { StateStore } from '../state/store.js';
 
 function fail(Kind: typeof TypeError | typeof RangeError, owner: string, name: string, rule: string, value: unknown): never {
   throw new Kind(`maestro-retry: ${owner} option \`${name}\` must be ${rule}, got ${describe(value)}`);
@@ -83,3 +85,61 @@ export function clockOption(owner: string, value: unknown): Clock {
   }
   return value as Clock;
 }
+
+/** A {@link StateStore}: anything with a `cell()` method and a boolean `shared`. */
+export function storeOption(owner: string, value: unknown): StateStore {
+  if (value === undefined) return memoryStore();
+  const store = value as Partial<StateStore> | null;
+  if (typeof store !== 'object' || store === null || typeof store.cell !== 'function' || typeof store.shared !== 'boolean') {
+    fail(TypeError, owner, 'store', 'a state store (an object with a cell() method and a boolean `shared`)', value);
+  }
+  return store as StateStore;
+}
+
+/**
+ * The policy's name: a non-empty string, `fallback` (the policy's kind) when not given. A
+ * policy whose state a shared store holds must be named: policies of one kind and name share
+ * their state, so a default name would join unrelated ones.
+ */
+export function nameOption(owner: string, value: unknown, fallback: string, store: StateStore): string {
+  if (value === undefined) {
+    if (store.shared) fail(TypeError, owner, 'name', 'given when the store is shared (policies of one name share their state)', value);
+    return fallback;
+  }
+  if (typeof value !== 'string') fail(TypeError, owner, 'name', 'a non-empty string', value);
+  if (value.length === 0) fail(RangeError, owner, 'name', 'a non-empty string', value);
+  return value;
+}
+
+/** The parts of a snapshot every policy's `toJSON()` writes. */
+export interface SnapshotEnvelope {
+  readonly kind: string;
+  readonly takenAt: number;
+  readonly state: Record<string, unknown>;
+}
+
+/**
+ * The envelope of an `initialState` option: a policy's `toJSON()` output (or its parse from
+ * JSON) for the policy of kind `kind`; `undefined` when not given. Each policy checks the
+ * fields of `state` itself, with {@link snapshotField}.
+ */
+export function snapshotOption(owner: string, value: unknown, kind: string): SnapshotEnvelope | undefined {
+  if (value === undefined) return undefined;
+  const rule = `a snapshot from the toJSON() of a ${kind}`;
+  const v = value as Partial<SnapshotEnvelope> | null;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(TypeError, owner, 'initialState', rule, value);
+  if (v.kind !== kind) fail(TypeError, owner, 'initialState', `${rule} (its kind is ${describe(v.kind)})`, value);
+  if (typeof v.takenAt !== 'number' || !Number.isFinite(v.takenAt)) fail(TypeError, owner, 'initialState.takenAt', 'a finite number', v.takenAt);
+  if (typeof v.state !== 'object' || v.state === null) fail(TypeError, owner, 'initialState.state', 'an object', v.state);
+  return v as SnapshotEnvelope;
+}
+
+/** One field of a snapshot's state, checked against `check`, which names what it wants. */
+export function snapshotField<T>(owner: string, state: Record<string, unknown>, field: string, rule: string, check: (value: unknown) => boolean): T {
+  const value = state[field];
+  if (!check(value)) fail(TypeError, owner, `initialState.state.${field}`, rule, value);
+  return value as T;
+}
+
+/** Whether `value` is a finite number. */
+export const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);

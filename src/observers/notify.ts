@@ -1,0 +1,52 @@
+/**
+ * Sends one event to a list of observers. An observer that throws, or whose returned promise
+ * rejects, is reported through `reportHookError` (the one reporter) and the others still hear
+ * of the event. Promises returned by `retryScheduled` (an awaited `onRetry`) are handed back
+ * for the engine to wait on, within the call's deadline.
+ */
+import type { HookName } from '../engine/types.js';
+import { HooksObserver } from './hooks.js';
+import type { CallObserver } from './observer.js';
+
+/** Where an observer's failure goes: `reportHookError`, and the registry's count of them. */
+export type ErrorReporter = (error: unknown, hook: HookName, operationName: string) => void;
+
+/** The observer methods that carry a call's events. */
+export type CallEventName = 'callStarted' | 'attemptEnded' | 'retryScheduled' | 'callEnded';
+
+type EventOf<M extends CallEventName> = Parameters<NonNullable<CallObserver[M]>>[0];
+
+/** How a failure of `observer.method` is named in reports. */
+function hookName(observer: CallObserver, method: CallEventName, event: unknown): HookName {
+  if (!(observer instanceof HooksObserver)) return 'observer';
+  if (method === 'retryScheduled') return 'onRetry';
+  return (event as { reason?: unknown }).reason === undefined ? 'onSuccess' : 'onGiveUp';
+}
+
+/**
+ * Calls `method` of each observer with `event`. Returns the promises the observers returned
+ * (already guarded: each settles, never rejects), or `undefined` when none did.
+ */
+export function notify<M extends CallEventName>(observers: readonly CallObserver[], method: M, event: EventOf<M>,
+  report: ErrorReporter): Promise<void>[] | undefined {
+  let pending: Promise<void>[] | undefined;
+  for (const observer of observers) {
+    const handler = observer[method] as ((e: EventOf<M>) => unknown) | undefined;
+    if (handler === undefined) continue;
+    const operationName = (event as { operationName: string }).operationName;
+    let returned: unknown;
+    try {
+      returned = handler.call(observer, event);
+    } catch (error) {
+      report(error, hookName(observer, method, event), operationName);
+      continue;
+    }
+    if (returned === null || typeof returned !== 'object' || typeof (returned as PromiseLike<unknown>).then !== 'function') continue;
+    const settled = Promise.resolve(returned as PromiseLike<unknown>).then(
+      () => undefined,
+      (error: unknown) => report(error, hookName(observer, method, event), operationName),
+    );
+    (pending ??= []).push(settled);
+  }
+  return pending;
+}
