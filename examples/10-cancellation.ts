@@ -78,7 +78,7 @@ export async function main(log: Log = console.log): Promise<{
     throw new TransientError('replica lagging');
   }, { operationName: 'replica.read', timeout: 100, maxRetries: 10, initialDelay: 40, onGiveUp: (e) => { reason3 = e.reason; } })
     .catch((error: unknown) => error);
-  const elapsedMs = isRetryTimeoutError(error3) ? error3.elapsedMs : NaN;
+  const elapsedMs = isRetryTimeoutError(error3) ? error3.elapsedMs ?? NaN : NaN;
   log(`  ${describeError(error3)}`);
   log(`  gave up (${reason3}) after ${attempts3} attempts and ${Math.round(elapsedMs)} ms`);
   log(`  cause: ${describeError((error3 as Error).cause)}`);

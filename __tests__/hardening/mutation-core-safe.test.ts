@@ -8,7 +8,10 @@ import { getEventListeners } from 'node:events';
 import vm from 'node:vm';
 import { MAX_TIMER_DELAY, systemClock } from '../../src/engine/clock.js';
 import { MAX_MESSAGE_LENGTH, summarizeError } from '../../src/registry/error-summary.js';
-import { callHook, reportHookError } from '../../src/observers/hook-errors.js';
+import { reportHookError, resetHookWarnings } from '../../src/observers/hook-errors.js';
+
+// Warnings are printed once per hook and operation: each test here starts with none printed.
+beforeEach(() => resetHookWarnings());
 import { describe as describeValue, isErrorLike, safeGet } from '../../src/observers/safe.js';
 
 /** A `Proxy` whose every trap throws. */
@@ -260,25 +263,7 @@ describe('reportHookError', () => {
   });
 });
 
-describe('callHook', () => {
-  it('returns nothing to wait for when the hook returns a non-thenable, even with wait', () => {
-    // the thenable guard forced to false; `returned === null` -> false (reads .then of null); the `.then` test forced to false
-    const onHookError = jest.fn();
-    for (const value of [undefined, null, 5, 'p', {}, { then: 1 }]) {
-      expect(callHook(() => value, {}, 'onRetry', onHookError, true)).toBeUndefined();
-    }
-    expect(onHookError).not.toHaveBeenCalled();
-  });
 
-  it('returns the settled promise of a thenable only with wait', async () => {
-    const onHookError = jest.fn();
-    const waited = callHook(() => Promise.reject(new Error('late')), {}, 'onRetry', onHookError, true);
-    expect(waited).toBeInstanceOf(Promise);
-    await expect(waited).resolves.toBeUndefined();
-    expect(onHookError).toHaveBeenCalledWith(new Error('late'), 'onRetry');
-    expect(callHook(() => Promise.resolve(), {}, 'onSuccess', onHookError, false)).toBeUndefined();
-  });
-});
 
 describe('systemClock', () => {
   afterEach(() => {

@@ -1,6 +1,7 @@
 import { isAbortError } from '../decision/classify.js';
 import type { RetryOptions } from '../engine/options.js';
 import { safeGet } from '../observers/safe.js';
+import { checkContext } from './context-check.js';
 import { judge } from './judge.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
 import { managerSettings, RetryManager, type ExecutionContext } from './retry-manager.js';
@@ -43,6 +44,7 @@ export class ErrorHandler {
    * that is not retried is `'cancelled'` (reason `'aborted'`).
    */
   handleError(error: unknown, context: { readonly operationName?: string; readonly attempt?: number; readonly elapsedMs?: number } = {}): RecoveryDecision {
+    checkContext('handleError', context);
     const attempt = context.attempt ?? 1;
     if (typeof attempt !== 'number' || !Number.isSafeInteger(attempt) || attempt < 1) {
       throw new RangeError(`maestro-retry: handleError context \`attempt\` must be a positive integer, got ${String(attempt)}`);

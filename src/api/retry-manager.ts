@@ -3,9 +3,10 @@ import { classifyFailure } from '../decision/decide.js';
 import { freezeOptions, mergeOptions, type RetryOptions } from '../engine/options.js';
 import { runCall } from '../engine/run-call.js';
 import { normalizeOptions, type CallSettings } from '../engine/settings.js';
-import { describe } from '../observers/safe.js';
 import { RetryRegistry } from '../registry/retry-registry.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
+import { checkContext } from './context-check.js';
+import { attemptOf } from './current-attempt.js';
 import { askRetryIfNow } from './judge.js';
 
 /** Per-call context of `executeWithRetry`: an operation name and any option to override. */
@@ -68,12 +69,10 @@ export class RetryManager {
   executeWithRetry<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, context?: ExecutionContext, ...args: A): Promise<Awaited<R>> {
     try {
       if (typeof fn !== 'function') throw new TypeError(`maestro-retry: executeWithRetry() needs a function to call, got ${fn === null ? 'null' : typeof fn}`);
-      if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context))) {
-        throw new TypeError(`maestro-retry: executeWithRetry() takes its \`context\` (an object such as { operationName: 'fetch_data' }) as second argument, got ${describe(context)}`);
-      }
+      checkContext('executeWithRetry', context);
       const settings = context === undefined ? this.#settings : normalizeOptions(mergeOptions(this.config, context));
       const name = settings.operationName ?? (fn.name || 'anonymous');
-      return runCall(settings as CallSettings<Awaited<R>>, name, () => fn(...args));
+      return runCall(settings as CallSettings<Awaited<R>>, name, attemptOf(settings.hedging !== undefined, () => fn(...args)));
     } catch (error) {
       return Promise.reject(error);
     }

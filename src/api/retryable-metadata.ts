@@ -74,6 +74,25 @@ export function settle(record: MethodRecord, owner: object): Readonly<RetryOptio
 }
 
 /**
+ * Carries what other decorators stored on a method over to the wrapper that replaces it:
+ * every own reflect-metadata entry (NestJS's `@Get`, `@Cron`, `@OnEvent` and `@MessagePattern`
+ * write theirs with `Reflect.defineMetadata(key, value, descriptor.value)`) and every own
+ * property the wrapper does not have itself (`name` and `length` stay the wrapper's, already
+ * copied). Run when the wrapper is made, so what was written before `@Retryable` ran (it sits
+ * above those decorators) survives; what is written after lands on the wrapper directly.
+ * @internal
+ */
+export function carryMetadata(method: object, wrapper: object): void {
+  for (const key of Reflect.getOwnMetadataKeys(method) as unknown[]) {
+    if (!Reflect.hasOwnMetadata(key, wrapper)) Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, method), wrapper);
+  }
+  for (const key of Reflect.ownKeys(method)) {
+    if (Object.prototype.hasOwnProperty.call(wrapper, key)) continue;
+    Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(method, key)!);
+  }
+}
+
+/**
  * The object that declares the record's method, searched from `start` (an instance, a
  * prototype or a class) up its prototype chain: the one holding the wrapper itself. When
  * another decorator has wrapped the wrapper, none does; then the deepest object below

@@ -10,7 +10,7 @@ import { freezeOptions, type RetryOptions } from '../engine/options.js';
 import { normalizeOptions, type CallSettings } from '../engine/settings.js';
 import { wrapFunction, type AnyFunction, type OperationSlot } from './wrap.js';
 import type { ErrorClass } from '../engine/types.js';
-import { findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
+import { carryMetadata, findOwner, registerWrapper, settle, type MethodRecord } from './retryable-metadata.js';
 
 export { RETRYABLE_METADATA, getRetryableOptions } from './retryable-metadata.js';
 
@@ -20,10 +20,12 @@ export { RETRYABLE_METADATA, getRetryableOptions } from './retryable-metadata.js
  * decorating a sync method is a compile error; wrap a sync function with `withRetry` instead.
  *
  * @example
+ * ```ts
  * const retryTwice: RetryableDecorator = Retryable(2);
  * class Api {
  *   @retryTwice async ping(): Promise<void> { ... }
  * }
+ * ```
  */
 export interface RetryableDecorator<T = unknown> {
   /** TC39 standard decorators (TypeScript >= 5.0 without `experimentalDecorators`). */
@@ -48,9 +50,13 @@ function describeKey(key: unknown): string {
   return typeof key === 'symbol' ? `[${key.description ?? ''}]` : `"${String(key)}"`;
 }
 
-/** The wrapper that replaces the method, registered so the metadata helpers can find its record. */
+/**
+ * The wrapper that replaces the method, carrying the metadata other decorators stored on the
+ * method, and registered so the metadata helpers can find its record.
+ */
 function wrap(policy: CallSettings, record: MethodRecord, method: AnyFunction): AnyFunction {
   const wrapped = wrapFunction(policy, record, (thisArg) => slotFrom(record, thisArg), method);
+  carryMetadata(method, wrapped);
   registerWrapper(wrapped, record);
   return wrapped;
 }

@@ -1,13 +1,17 @@
 import { MAX_CAUSE_DEPTH } from './classify.js';
-import { safeGet } from '../observers/safe.js';
+import { describe, safeGet } from '../observers/safe.js';
 
 const DELAY_SECONDS = /^\d+(?:\.\d+)?$/;
 
 /**
  * Reads a header from a `Headers` object (anything with a `get` method: fetch's `Headers`,
  * axios's `AxiosHeaders`) or a plain object (any key case; an array value gives its first item).
+ * `name` must be lower case. Never throws; `undefined` when absent.
+ *
+ * @example
+ * header({ 'Retry-After': '2' }, 'retry-after'); // '2'
  */
-function header(headers: unknown, name: string): unknown {
+export function header(headers: unknown, name: string): unknown {
   if (headers === null || typeof headers !== 'object') return undefined;
   const get = safeGet(headers, 'get');
   if (typeof get === 'function') {
@@ -122,14 +126,18 @@ function headersHint(headers: unknown, now: NowSource): number | undefined {
  * The server's wait hint carried by a failed attempt's error (or by a result `retryOnResult`
  * rejected), in ms: a numeric `retryAfter` (ms), or a `Retry-After` header (seconds or an HTTP
  * date; also `retry-after-ms`) on `headers` or `response.headers`, looked for along the
- * `cause` chain. `undefined` when there is none. `now` converts an HTTP date; pass `Date.now`
- * itself (not its value) to read the clock only when a date needs it.
+ * `cause` chain. `undefined` when there is none. `now` converts an HTTP date: epoch ms, or a
+ * function that reads them, called only when a date needs it; the system clock (`Date.now`)
+ * when left out.
  *
  * @example
- * retryAfterMs({ response: { headers: { 'retry-after': '2' } } }, Date.now()); // 2000
- * retryAfterMs(error, Date.now); // the same, reading the clock only for a date
+ * retryAfterMs({ response: { headers: { 'retry-after': '2' } } }); // 2000
+ * retryAfterMs(error, clock.now()); // an HTTP date read against another clock
  */
-export function retryAfterMs(source: unknown, now: NowSource): number | undefined {
+export function retryAfterMs(source: unknown, now: NowSource = Date.now): number | undefined {
+  if (typeof now !== 'number' && typeof now !== 'function') {
+    throw new TypeError(`maestro-retry: retryAfterMs() \`now\` must be epoch ms or a function returning them (such as Date.now), got ${describe(now)}`);
+  }
   let link = source;
   for (let depth = 0; depth <= MAX_CAUSE_DEPTH; depth++) {
     if (link === null || typeof link !== 'object') return undefined;

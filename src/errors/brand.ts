@@ -1,7 +1,9 @@
 /**
  * Cross-realm class checks. Each error class of this library carries a brand under a
- * `Symbol.for` key, so a guard recognises errors made by another copy of the library (a second
- * install, a `vm` context, a Jest sandbox) where `instanceof` would fail.
+ * `Symbol.for` key, so a guard recognises errors made by another copy of the library (the
+ * CommonJS and the ESM build loaded in one process, a second install, a `vm` context, a Jest
+ * sandbox) where `instanceof` would fail. The key has no version: a brand names a class, and
+ * what "a TransientError" means holds across versions, so every version's guards agree.
  */
 const BRAND = Symbol.for('maestro-retry.error');
 

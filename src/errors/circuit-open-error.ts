@@ -1,19 +1,28 @@
 import { brand, isBranded } from './brand.js';
+import { nameAfterClass, readErrorArgs, type ErrorDetails } from './construct.js';
+
+/** The fields a {@link CircuitOpenError} can be built with. */
+export interface CircuitOpenDetails extends ErrorDetails {
+  /** Milliseconds until the breaker lets a trial call through, when known. */
+  readonly retryAfterMs?: number;
+}
 
 /**
  * The error an attempt fails fast with while its `CircuitBreaker` is open (or half-open with
- * every trial slot taken). The call then ends with give-up reason `'circuit-open'`.
+ * every trial slot taken). The call then ends with give-up reason `'circuit-open'`. Build it
+ * with a message, nothing, a details object or a message and details.
  *
  * @example
  * try { await getUser(1); } catch (e) { if (isCircuitOpenError(e)) return cached; throw e; }
  */
 export class CircuitOpenError extends Error {
-  override readonly name = 'CircuitOpenError' as const;
   /** Milliseconds until the breaker lets a trial call through, when known. */
   readonly retryAfterMs: number | undefined;
-  constructor(message = 'Circuit breaker is open', options?: { cause?: unknown; retryAfterMs?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.retryAfterMs = options?.retryAfterMs;
+  constructor(message?: string | CircuitOpenDetails, details?: CircuitOpenDetails) {
+    const args = readErrorArgs<CircuitOpenDetails>(message, details);
+    super(args.message ?? 'Circuit breaker is open', args.details.cause === undefined ? undefined : { cause: args.details.cause });
+    this.retryAfterMs = args.details.retryAfterMs;
+    nameAfterClass(this, new.target, CircuitOpenError, 'CircuitOpenError');
     brand(this, 'CircuitOpenError');
   }
 }
