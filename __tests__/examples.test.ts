@@ -22,6 +22,8 @@ import { main as errorHandler } from '../examples/09-error-handler';
 import { main as cancellation } from '../examples/10-cancellation';
 import { main as jitter } from '../examples/11-jitter';
 import { main as circuitBreakerAndBudget } from '../examples/12-circuit-breaker-and-budget';
+import { main as hedgedFetch } from '../examples/hedged-fetch';
+import { main as hedgedDecorator } from '../examples/hedged-decorator';
 import { main as demo } from '../examples/demo';
 import { main as otelPrometheus } from '../examples/otel-prometheus';
 import { main as dashboardHttp } from '../examples/dashboard-http';
@@ -166,6 +168,24 @@ describe('the examples', () => {
       ['exhausted', 4], ['budget', 1], ['budget', 1], ['budget', 1],
     ]);
   });
+
+  it('hedged-fetch: a hedge answers for each slow first attempt, and the server sees the loser aborted', async () => {
+    const { result } = await run(hedgedFetch);
+    // Calls 1 and 3 have a 2 s first attempt; their hedge (after 100 ms) answers long before.
+    expect(result.calls.filter((c) => c.call % 2 === 1).map((c) => c.wonBy)).toEqual([2, 2]);
+    result.calls.forEach((c) => expect(c.ms).toBeLessThan(1500));
+    expect(result.stats.hedgesWon).toBeGreaterThanOrEqual(2);
+    expect(result.stats.cancelledAttempts).toBe(result.stats.hedges);
+    expect(result.abortedOnServer).toBe(result.stats.cancelledAttempts);
+  }, 20_000);
+
+  it('hedged-decorator: @Retryable learns a p90 delay and its hedge answers for the hung attempt', async () => {
+    const { result } = await run(hedgedDecorator);
+    expect(result.delayMs).toBeGreaterThanOrEqual(20);
+    expect(result.slow.attempt).toBe(2);
+    expect(result.slow.ms).toBeLessThan(1500);
+    expect(result.hedgesWon).toBeGreaterThanOrEqual(1);
+  }, 20_000);
 });
 
 describe('the telemetry examples', () => {

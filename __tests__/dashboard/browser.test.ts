@@ -7,12 +7,12 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CircuitBreaker, retry, RetryRegistry } from 'maestro-retry';
 import { createDashboard, type Dashboard } from '../../src/dashboard/index.js';
-import { CHROMIUM_PATH, describeWithService, hasChromium } from '../helpers/services.js';
+import { CHROMIUM_PATH, chromium as chromiumBinary, describeWithService } from '../helpers/services.js';
 import { serve, type Loopback } from './http.js';
 
 const transient = (): Error => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
 
-describeWithService('Chromium (apt-get install -y chromium)', hasChromium(), 'the statistics page in Chromium', () => {
+describeWithService(chromiumBinary, 'the statistics page in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let server: Loopback;

@@ -218,14 +218,13 @@ describe('mergeOptions', () => {
     expectFailure(() => mergeOptions('x' as unknown as RetryOptions), TypeError, `${P}\`options\` must be an object, got "x"`);
   });
 
-  it('keeps known options only, and lets no undefined erase an earlier layer', () => {
-    // options.ts:215 ConditionalExpression -> true, LogicalOperator `||`, `value !== undefined` -> true
+  it('keeps unknown keys for validation to reject, and lets no undefined erase an earlier layer', () => {
     const merged = mergeOptions(
       { maxRetries: 5, initialDelay: 10, bogus: 1 } as RetryOptions,
       { maxRetries: undefined, jitter: 'full', other: undefined } as RetryOptions,
     );
-    expect(Object.keys(merged).sort()).toEqual(['initialDelay', 'jitter', 'maxRetries']);
-    expect(merged).toStrictEqual({ maxRetries: 5, initialDelay: 10, jitter: 'full' });
+    expect(merged).toStrictEqual({ maxRetries: 5, initialDelay: 10, jitter: 'full', bogus: 1 });
+    expect(() => normalizeOptions(merged)).toThrow(TypeError);
   });
 });
 

@@ -216,7 +216,7 @@ describe('RetryRegistry options and listeners', () => {
     off();
     await call(registry, clock, 'op', 0);
     expect(events).toHaveLength(2);
-    expect(() => registry.subscribe(5 as never)).toThrow(new TypeError('maestro-retry: RetryRegistry.subscribe needs a function'));
+    expect(() => registry.subscribe(5 as never)).toThrow(new TypeError('maestro-retry: RetryRegistry.subscribe needs a function or an observer object'));
   });
 
   it('reports a successful attempt and call to listeners', async () => {

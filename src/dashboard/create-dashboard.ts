@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock } from '../engine/clock.js';
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import { defaultRegistry } from '../registry/default-registry.js';
 import { Feed } from './feed.js';
 import { OperationTracker } from './operation-tracker.js';

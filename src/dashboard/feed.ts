@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 
 /**
  * The live feed's clients: Server-Sent Events responses, at most `maxClients` at once. While

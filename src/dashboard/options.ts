@@ -1,4 +1,4 @@
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { CallObserver } from '../observers/observer.js';
 import type { WatchablePolicy } from '../observers/policy-reading.js';
 import { describe, safeGet } from '../observers/safe.js';
