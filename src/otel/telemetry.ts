@@ -33,8 +33,11 @@ export interface RetryTelemetryOptions {
 export interface RetryTelemetry extends CallObserver {
   /** Looks up the global meter provider again (when none was given), so a later SDK is used. */
   callStarted(): void;
+  /** Counts the attempt and records its duration. */
   attemptEnded(event: AttemptEndedEvent): void;
+  /** Records the delay, and adds a retry event to the active span. */
   retryScheduled(event: RetryScheduledEvent): void;
+  /** Counts the call, records its duration and retries, and marks the active span. */
   callEnded(event: CallEndedEvent): void;
   /** Counts a policy's event (once, however many ways it arrives). */
   policyEvent(event: PolicyEvent): void;
