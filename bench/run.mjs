@@ -1,7 +1,7 @@
 // The core bench (`npm run bench` runs it first): every entry point of maestro-retry, called the
 // way users call it, against a baseline and the peers, every figure a ratio to a baseline
 // measured in the same run. Each path runs in processes of its own; writes bench/results/*.json
-// and prints markdown tables with the issue's targets checked.
+// and prints markdown tables with the engine's performance targets checked.
 //
 //   node --expose-gc bench/run.mjs [--only=a,b,c,d] [--processes=3] [--rounds=10] [--batch-ms=50]
 //                                  [--concurrent-rounds=3] [--calls=100000] [--clock=cpu|wall]
