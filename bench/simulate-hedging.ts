@@ -17,13 +17,14 @@
  * Latency is from the call's start to its settlement (`performance.now()`); extra requests are
  * the requests the server received beyond one per call.
  *
- *   npm run simulate:hedging -- [--requests=20000] [--rate=500] [--warmup=2000] [--percentile=p95] [--out=none]
+ *   npm run simulate:hedging -- [--requests=20000] [--rate=500] [--warmup=2000] [--percentile=p94.5] [--scale=1] [--out=none]
  *
  * The figures depend on the machine: the server's timers and the client share its cores. The
  * load average before and after is written with the results.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { RetryBudget, RetryRegistry, retry, type HedgingOptions, type Percentile, type RetryOptions } from '../src/index.js';
 import type { PolicyEvent } from '../src/observers/observer.js';
@@ -37,9 +38,16 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const REQUESTS = Number(args.requests ?? 20_000);
 const RATE = Number(args.rate ?? 500);
 const WARMUP = Number(args.warmup ?? 2000);
-const PERCENTILE = (args.percentile ?? 'p95') as Percentile;
-const FIXED_MS = Number(args.fixed ?? 10);
-const TIMEOUT = 2000;
+const PERCENTILE = (args.percentile ?? 'p94.5') as Percentile;
+/** Multiplies every time of the model (and the fixed delay and the timeout): 4 gives 95% near 20 ms, 5% near 1 s. */
+const SCALE = Number(args.scale ?? 1);
+const MODEL = {
+  ...DEFAULT_MODEL,
+  fastMin: DEFAULT_MODEL.fastMin * SCALE, fastMax: DEFAULT_MODEL.fastMax * SCALE,
+  slowMin: DEFAULT_MODEL.slowMin * SCALE, slowMax: DEFAULT_MODEL.slowMax * SCALE,
+};
+const FIXED_MS = Number(args.fixed ?? 10 * SCALE);
+const TIMEOUT = 2000 * SCALE;
 
 interface Scenario {
   readonly name: string;
@@ -81,11 +89,14 @@ interface Row {
   readonly hedgesRefused: number;
   readonly failures: number;
   readonly clientLagP99: number;
+  /** The client's event-loop delay while measuring (ms): how busy the machine kept it. */
+  readonly eventLoopDelayP99: number;
+  readonly eventLoopDelayMax: number;
   readonly wallMs: number;
 }
 
 async function run(scenario: Scenario, seed: number): Promise<Row> {
-  const server = await startServer({ ...DEFAULT_MODEL, seed });
+  const server = await startServer({ ...MODEL, seed });
   try {
     const registry = new RetryRegistry();
     const budget = budgetStrategy(RetryBudget.ratio({ ratio: 0.1 }));
@@ -102,7 +113,10 @@ async function run(scenario: Scenario, seed: number): Promise<Row> {
     registry.clear();
     refused = 0;
     const before = await server.counts();
+    const lag = monitorEventLoopDelay({ resolution: 1 });
+    lag.enable();
     const load = await offer(REQUESTS, RATE, send, REQUESTS / RATE * 1000 + 60_000);
+    lag.disable();
     const after = await server.counts();
     const stats = registry.getStatistics('GET /item');
     return {
@@ -120,6 +134,8 @@ async function run(scenario: Scenario, seed: number): Promise<Row> {
       hedgesRefused: refused,
       failures: load.failures,
       clientLagP99: load.startLagP99,
+      eventLoopDelayP99: lag.percentile(99) / 1e6,
+      eventLoopDelayMax: lag.max / 1e6,
       wallMs: Math.round(load.wallMs),
     };
   } finally {
@@ -132,7 +148,8 @@ const ms = (n: number): string => `${n.toFixed(1)} ms`;
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   console.log(`Hedging against a loopback server: ${REQUESTS.toLocaleString('en')} calls at ${RATE}/s (open loop) per scenario, after ${WARMUP} warm-up calls;`);
-  console.log('latency 95% U[4, 6] ms, 5% U[225, 275] ms, drawn per request (seeded); budget RetryBudget.ratio({ ratio: 0.1 }); timeout 2 s.\n');
+  console.log(`latency 95% U[${MODEL.fastMin}, ${MODEL.fastMax}] ms, 5% U[${MODEL.slowMin}, ${MODEL.slowMax}] ms, drawn per request (seeded); ` +
+    `budget RetryBudget.ratio({ ratio: 0.1 }); timeout ${TIMEOUT / 1000} s.\n`);
   const rows: Row[] = [];
   for (const [i, scenario] of SCENARIOS.entries()) {
     const row = await run(scenario, 1 + i);
@@ -150,16 +167,19 @@ async function main(): Promise<void> {
     ]),
   ));
   const loadAfter = loadavg();
-  console.log(`\nload average (1 min) before ${loadBefore[0]!.toFixed(1)}, after ${loadAfter[0]!.toFixed(1)}; client start lag p99: ${rows.map((r) => ms(r.clientLagP99)).join(', ')}`);
+  console.log(`\nload average (1 min) before ${loadBefore[0]!.toFixed(1)}, after ${loadAfter[0]!.toFixed(1)}; ` +
+    `client event-loop delay p99 / max per scenario: ${rows.map((r) => `${r.eventLoopDelayP99.toFixed(0)} / ${r.eventLoopDelayMax.toFixed(0)} ms`).join(', ')}`);
   if (args.out !== 'none') {
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'hedging.json'), `${JSON.stringify({
-      command: 'npm run simulate:hedging', requests: REQUESTS, ratePerSecond: RATE, warmup: WARMUP, timeoutMs: TIMEOUT,
-      model: { ...DEFAULT_MODEL, seed: 'scenario index + 1' }, budget: 'RetryBudget.ratio({ ratio: 0.1 })',
+    const file = SCALE === 1 ? 'hedging.json' : `hedging-scale-${SCALE}.json`;
+    writeFileSync(join(dir, file), `${JSON.stringify({
+      command: `npm run simulate:hedging${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      requests: REQUESTS, ratePerSecond: RATE, warmup: WARMUP, timeoutMs: TIMEOUT, scale: SCALE,
+      model: { ...MODEL, seed: 'scenario index + 1' }, budget: 'RetryBudget.ratio({ ratio: 0.1 })',
       loadAverage: { before: loadBefore, after: loadAfter }, node: process.version, results: rows,
     }, null, 1)}\n`);
-    console.log('wrote bench/results/hedging.json');
+    console.log(`wrote bench/results/${file}`);
   }
 }
 
