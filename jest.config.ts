@@ -9,6 +9,9 @@ import type { Config } from 'jest';
  */
 const moduleNameMapper = {
   '^maestro-retry$': '<rootDir>/src/index.ts',
+  // Subpath entry points follow the folder layout: maestro-retry/packs/pg -> src/packs/pg.ts,
+  // maestro-retry/redis -> src/redis/index.ts (as tsconfig.json's paths do).
+  '^maestro-retry/(.*)$': ['<rootDir>/src/$1.ts', '<rootDir>/src/$1/index.ts'],
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

@@ -25,6 +25,8 @@ import { main as circuitBreakerAndBudget } from '../examples/12-circuit-breaker-
 import { main as hedgedFetch } from '../examples/hedged-fetch';
 import { main as hedgedDecorator } from '../examples/hedged-decorator';
 import { main as demo } from '../examples/demo';
+import { main as otelPrometheus } from '../examples/otel-prometheus';
+import { main as dashboardHttp } from '../examples/dashboard-http';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
@@ -184,6 +186,28 @@ describe('the examples', () => {
     expect(result.slow.ms).toBeLessThan(1500);
     expect(result.hedgesWon).toBeGreaterThanOrEqual(1);
   }, 20_000);
+});
+
+describe('the telemetry examples', () => {
+  it('otel-prometheus: the scraped /metrics text counts every call and attempt', async () => {
+    const { result, lines } = await run(otelPrometheus);
+    expect(result.text).toMatch(/^maestro_retry_calls_total\{maestro_retry_operation_name="stock.get",maestro_retry_outcome="success",otel_scope_name="maestro-retry"\} 3$/m);
+    expect(lines).toContain('  attempts_total{outcome="error",attempt_hedge="false",error_type="Error"} 3');
+    expect(lines).toContain('  call_retries_sum{} 3');
+  });
+
+  it("dashboard-http: the page's feed shows the registry's counts", async () => {
+    const { result, lines } = await run(dashboardHttp);
+    const stats = result.registry.getStatistics();
+    expect(result.snapshot.totals).toMatchObject({ calls: 14, retries: stats.retries, failures: 2 });
+    expect(result.snapshot.operations.map((o) => [o.name, o.calls, o.retries, o.successRate, o.giveUpReasons])).toEqual([
+      ['quotes.get', 12, 6, 1, {}], ['legacy.get', 2, 2, 0, { exhausted: 1, 'circuit-open': 1 }],
+    ]);
+    expect(result.snapshot.breakers.map((b) => [b.name, b.state, b.transitions])).toEqual([['legacy', 'open', 1]]);
+    expect(lines).toContain('breaker legacy: open (1 transition)');
+    expect(lines.at(-1)).toBe(`14 calls, ${stats.retries} retries, 2 gave up`);
+    expect(lines[0]).toMatch(/^The statistics page: http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
 });
 
 describe('the demo', () => {

@@ -14,7 +14,16 @@ export type { RetryOptions } from './engine/options.js';
 export type {
   AttemptContext, ErrorClass, ErrorSummary, GiveUpEvent, GiveUpReason, HookName, JitterStrategy, RetryAttempt, RetryEvent, RetryIfInfo,
 } from './engine/types.js';
-export type { AttemptRecorder, CircuitBreakerLike, Clock, OperationRecorder, RateLimiterLike, RetryBudgetLike } from './engine/seams.js';
+export type { Clock } from './engine/clock.js';
+export type { DelayInfo } from './decision/decide.js';
+export type { ErrorClassification, ErrorClassifier, ErrorVerdict } from './decision/classifier.js';
+export type {
+  AttemptEndedEvent, AttemptOutcomeKind, CallEndedEvent, CallObserver, CallStartedEvent, PolicyEvent, RetryScheduledEvent,
+} from './observers/observer.js';
+export type {
+  AttemptReport, AttemptVerdict, CallReport, MaybePromise, Refusal, Strategy, StrategyContext, Wait,
+} from './strategies/strategy.js';
+export { StrategyError, isStrategyError } from './errors/strategy-error.js';
 export { calculateDelay, type BackoffOptions } from './decision/backoff.js';
 export { isAbortError, isThrottlingError, isTimeoutError, isTransientError } from './decision/classify.js';
 export { retryAfterMs, type NowSource } from './decision/retry-after.js';

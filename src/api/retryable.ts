@@ -20,10 +20,12 @@ export { RETRYABLE_METADATA, getRetryableOptions } from './retryable-metadata.js
  * decorating a sync method is a compile error; wrap a sync function with `withRetry` instead.
  *
  * @example
+ * ```ts
  * const retryTwice: RetryableDecorator = Retryable(2);
  * class Api {
  *   @retryTwice async ping(): Promise<void> { ... }
  * }
+ * ```
  */
 export interface RetryableDecorator<T = unknown> {
   /** TC39 standard decorators (TypeScript >= 5.0 without `experimentalDecorators`). */

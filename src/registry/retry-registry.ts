@@ -33,7 +33,9 @@ function checkBound(option: string, value: unknown, fallback: number): number {
  * registry.getStatistics('users.get').operations['users.get']?.successRate; // 1
  */
 export class RetryRegistry implements CallObserver, RecordHost {
+  /** Attempts kept per operation (`maxHistoryPerOperation` option, default 100). */
   readonly maxHistoryPerOperation: number;
+  /** Operations kept before the least recently used is evicted (`maxOperations` option, default 1000). */
   readonly maxOperations: number;
   /** The figures of evicted operations, which stay in the totals. */
   readonly #retired = new Counters();
