@@ -9,6 +9,7 @@ import type { Config } from 'jest';
  */
 const moduleNameMapper = {
   '^maestro-retry$': '<rootDir>/src/index.ts',
+  '^maestro-retry/redis$': '<rootDir>/src/redis/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
