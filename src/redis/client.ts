@@ -90,10 +90,13 @@ export class ServerTime {
     return performance.now() + this.#offset;
   }
 
-  /** An answer sent at `sent` and received at `received` (monotonic ms) said the server's time was `server`. */
-  sample(sent: number, received: number, server: number): void {
+  /**
+   * An answer sent at `sent` and received at `received` (monotonic ms) said the server's time
+   * was `server`. A slow answer is ignored, unless `force`d (the server said the estimate is off).
+   */
+  sample(sent: number, received: number, server: number, force = false): void {
     const roundTrip = received - sent;
-    if (roundTrip > Math.max(2 * this.#bestRoundTrip, 5)) return;
+    if (roundTrip > Math.max(2 * this.#bestRoundTrip, 5) && !force) return;
     this.#bestRoundTrip = Math.min(this.#bestRoundTrip, roundTrip);
     this.#offset = server - (sent + received) / 2;
   }
