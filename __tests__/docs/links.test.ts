@@ -59,6 +59,11 @@ describe('links in README and docs/', () => {
     expect(broken).toEqual([]);
   });
 
+  test('the README (README.next.md while it is on its way in) is at most 250 lines', () => {
+    const readme = files.includes('README.next.md') ? 'README.next.md' : 'README.md';
+    expect(readFileSync(join(root, readme), 'utf8').trimEnd().split('\n').length).toBeLessThanOrEqual(250);
+  });
+
   test('the pages other work is writing are listed only while they do not exist', () => {
     expect(PAGES_BEING_WRITTEN.filter((page) => existsSync(join(root, page)))).toEqual([]);
   });
