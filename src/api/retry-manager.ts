@@ -6,6 +6,7 @@ import { normalizeOptions, type CallSettings } from '../engine/settings.js';
 import { RetryRegistry } from '../registry/retry-registry.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
 import { checkContext } from './context-check.js';
+import { attemptOf } from './current-attempt.js';
 import { askRetryIfNow } from './judge.js';
 
 /** Per-call context of `executeWithRetry`: an operation name and any option to override. */
@@ -71,7 +72,7 @@ export class RetryManager {
       checkContext('executeWithRetry', context);
       const settings = context === undefined ? this.#settings : normalizeOptions(mergeOptions(this.config, context));
       const name = settings.operationName ?? (fn.name || 'anonymous');
-      return runCall(settings as CallSettings<Awaited<R>>, name, () => fn(...args));
+      return runCall(settings as CallSettings<Awaited<R>>, name, attemptOf(settings.hedging !== undefined, () => fn(...args)));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -95,6 +95,7 @@ export type ErrorClass = abstract new (...args: never[]) => unknown;
 /**
  * Where a reported error came from, as told to `onHookError`: a hook; `'subscribe'`, a registry
  * listener; `'observer'`, an observer of the `observers` option; `'retryIf'`, the predicate (the
- * call then gives up with the attempt's own error).
+ * call then gives up with the attempt's own error); `'fallback'`, a fallback handler (the call
+ * then rejects with its own failure).
  */
-export type HookName = 'onRetry' | 'onSuccess' | 'onGiveUp' | 'subscribe' | 'observer' | 'retryIf';
+export type HookName = 'onRetry' | 'onSuccess' | 'onGiveUp' | 'subscribe' | 'observer' | 'retryIf' | 'fallback';

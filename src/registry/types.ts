@@ -25,6 +25,14 @@ export interface CallFigures {
   readonly successRate: number;
   /** Time spent waiting between attempts, summed over finished calls, in ms. */
   readonly totalDelayMs: number;
+  /** Attempts started by hedging (`hedging` option); each is also counted in `retries`. */
+  readonly hedges: number;
+  /** Hedges whose success was the call's result. */
+  readonly hedgesWon: number;
+  /** Attempts cancelled because another attempt of their call won (hedged rounds' losers). */
+  readonly cancelledAttempts: number;
+  /** Calls that gave up and fulfilled with their `fallback` instead (they count in `failures` too). */
+  readonly fallbacks: number;
   /** Failed calls by give-up reason; a reason no call gave up for is absent. They add up to `failures`. */
   readonly giveUpReasons: Partial<Record<GiveUpReason, number>>;
 }

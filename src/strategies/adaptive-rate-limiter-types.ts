@@ -1,5 +1,5 @@
 /** The option, statistics and snapshot types of {@link AdaptiveRateLimiter}. */
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { StateStore } from '../state/store.js';
 import type { AdaptiveRateLimiterSnapshot } from './adaptive-rate-limiter-snapshot.js';
 

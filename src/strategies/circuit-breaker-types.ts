@@ -1,5 +1,5 @@
 /** The option, statistics, event and snapshot types of `CircuitBreaker`. */
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { StateStore } from '../state/store.js';
 import type { BreakerState, CircuitState } from './circuit-breaker-state.js';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { PolicyEvent } from '../observers/observer.js';
 import type { StateCell, StateStore } from '../state/store.js';
 import { retryAnswer } from './budget-strategy.js';
