@@ -3,10 +3,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { markdownFiles } from './support/code-blocks';
 
 // Every relative link of README*.md and docs/**/*.md points at a file of the repository, and every
-// `#anchor` at a heading of its page (GitHub's slugs). Links to the pages other work is writing are
-// allowed while those pages do not exist; once one exists this test says so, and it leaves the list.
+// `#anchor` at a heading of its page (GitHub's slugs). Links to the files other work is still
+// writing are allowed while those files do not exist; once one exists this test says so, and it
+// leaves the list.
 const root = resolve(__dirname, '../..');
-const PAGES_BEING_WRITTEN = ['docs/fleet.md', 'docs/telemetry.md', 'docs/hedging.md', 'docs/error-packs.md', 'docs/error-packs-network.md'];
+const PAGES_BEING_WRITTEN = [
+  'docs/fleet.md', // fleet mode (maestro-retry/redis)
+  'docs/hedging.svg', // the chart docs/hedging.md shows, made by the hedging simulation
+];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function slug(heading: string): string {
