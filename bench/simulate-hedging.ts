@@ -7,39 +7,56 @@
  * [4, 6] ms, 5% uniform in [225, 275] ms. The client offers a fixed rate (open loop) of GET
  * requests, each one call of the library's `retry()` with the attempt's signal passed to
  * `http.request` (a hedge's loser is aborted, and the server drops it), under one retry
- * budget (`RetryBudget.ratio({ ratio: 0.1 })`) and a 2 s timeout. Scenarios:
+ * budget (`RetryBudget.ratio({ ratio: 0.1 })`), `maxRetries: 2` and a 2 s timeout. Scenarios:
  * - no hedging;
  * - a fixed delay (10 ms, about twice the median), up to 2 hedges;
- * - the adaptive delay: a percentile of the operation's own recent attempt latencies, up to 2 hedges;
+ * - the adaptive delay: a percentile (`'p94'`, a little below the 5% of slow requests) of the
+ *   operation's own recent attempt latencies, up to 2 hedges;
  * - an overload: after the warm-up the server makes every request slow, with the fixed and
  *   the adaptive delay: the budget (and the adaptive delay) keep hedges to at most 10% of calls.
+ *   It is measured once it has lasted one budget window (10 s of calls, not measured): in that
+ *   first window the budget may also spend what the healthy calls before it deposited.
  * Each scenario warms up (`--warmup` calls, not measured) then measures `--requests` calls.
  * Latency is from the call's start to its settlement (`performance.now()`); extra requests are
- * the requests the server received beyond one per call.
+ * the requests the server received beyond one per call. Each scenario then runs again on a
+ * `ManualClock` (`bench/sim/hedging-virtual.ts`): the same model, options and seeds, free of
+ * the machine's noise.
  *
- *   npm run simulate:hedging -- [--requests=20000] [--rate=500] [--warmup=2000] [--percentile=p95] [--out=none]
+ *   npm run simulate:hedging -- [--requests=20000] [--rate=500] [--warmup=2000] [--percentile=p94] [--scale=1] [--out=none]
  *
- * The figures depend on the machine: the server's timers and the client share its cores. The
- * load average before and after is written with the results.
+ * The loopback figures depend on the machine: the server's timers and the client share its
+ * cores with whatever else runs. The load average and the client's event-loop delay are
+ * written with the results.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { RetryBudget, RetryRegistry, retry, type HedgingOptions, type Percentile, type RetryOptions } from '../src/index.js';
+import { LatencyStore, RetryBudget, RetryRegistry, retry, type HedgingOptions, type Percentile, type RetryOptions } from '../src/index.js';
 import type { PolicyEvent } from '../src/observers/observer.js';
-import type { Strategy } from '../src/strategies/strategy.js';
-import { LatencyStore } from '../src/strategies/latency-store.js';
 import { pct, table } from './sim/format.js';
 import { DEFAULT_MODEL } from './sim/heavy-tail-server.js';
 import { get, offer, quantile, startServer } from './sim/hedging-load.js';
+import { runVirtual } from './sim/hedging-virtual.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const REQUESTS = Number(args.requests ?? 20_000);
 const RATE = Number(args.rate ?? 500);
 const WARMUP = Number(args.warmup ?? 2000);
-const PERCENTILE = (args.percentile ?? 'p95') as Percentile;
-const FIXED_MS = Number(args.fixed ?? 10);
-const TIMEOUT = 2000;
+const PERCENTILE = (args.percentile ?? 'p94') as Percentile;
+/** Multiplies every time of the model (and the fixed delay and the timeout): 4 gives 95% near 20 ms, 5% near 1 s. */
+const SCALE = Number(args.scale ?? 1);
+const MODEL = {
+  ...DEFAULT_MODEL,
+  fastMin: DEFAULT_MODEL.fastMin * SCALE, fastMax: DEFAULT_MODEL.fastMax * SCALE,
+  slowMin: DEFAULT_MODEL.slowMin * SCALE, slowMax: DEFAULT_MODEL.slowMax * SCALE,
+};
+const FIXED_MS = Number(args.fixed ?? 10 * SCALE);
+/** The overload: every request slow. */
+const OVERLOAD = { slowShare: 1 };
+/** Overload calls before the overload is measured: one window of the budget (10 s). */
+const OVERLOAD_WARMUP = RATE * 10;
+const TIMEOUT = 2000 * SCALE;
 
 interface Scenario {
   readonly name: string;
@@ -55,20 +72,8 @@ const SCENARIOS: readonly Scenario[] = [
   { name: `overloaded, adaptive delay ${PERCENTILE}`, overload: true, hedging: { delay: PERCENTILE, maxHedges: 2 } },
 ];
 
-/** The budget as a strategy: itself once the policies implement `Strategy`, else through its retry-budget methods. */
-function budgetStrategy(budget: ReturnType<typeof RetryBudget.ratio>): Strategy {
-  if (typeof (budget as Partial<Strategy>).allowRetry === 'function') return budget as unknown as Strategy;
-  return {
-    name: 'retry-budget',
-    callStarted: () => budget.onCall(),
-    allowRetry: () => (budget.tryRetry(false) ? true : { reason: 'budget', error: new Error('retry budget exhausted') }),
-  };
-}
-
-interface Row {
-  readonly scenario: string;
-  readonly overload: boolean;
-  readonly calls: number;
+/** The figures of one scenario, from the loopback server or from the virtual clock. */
+interface Figures {
   readonly p50: number;
   readonly p99: number;
   readonly p999: number;
@@ -78,88 +83,123 @@ interface Row {
   readonly hedges: number;
   readonly hedgesWon: number;
   readonly cancelledAttempts: number;
+  /** Hedges a strategy (the budget) refused. */
   readonly hedgesRefused: number;
   readonly failures: number;
-  readonly clientLagP99: number;
+}
+
+interface Row extends Figures {
+  readonly scenario: string;
+  readonly overload: boolean;
+  readonly calls: number;
+  /** The client's event-loop delay while measuring (ms): how busy the machine kept it. */
+  readonly eventLoopDelayP99: number;
+  readonly eventLoopDelayMax: number;
   readonly wallMs: number;
+  /** The same scenario on a ManualClock (`bench/sim/hedging-virtual.ts`). */
+  readonly virtual: Figures;
+}
+
+function figures(latencies: Float64Array, counts: Omit<Figures, 'p50' | 'p99' | 'p999' | 'max'>): Figures {
+  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), p999: quantile(latencies, 0.999), max: quantile(latencies, 1), ...counts };
+}
+
+/** Counts the hedges a strategy refused, from the hedging policy events. */
+function refusals(): { count: number; observer: { policyEvent: (e: PolicyEvent) => void } } {
+  const counter = { count: 0, observer: { policyEvent: (e: PolicyEvent) => { if (e.policy === 'hedging' && e.type === 'refused') counter.count++; } } };
+  return counter;
 }
 
 async function run(scenario: Scenario, seed: number): Promise<Row> {
-  const server = await startServer({ ...DEFAULT_MODEL, seed });
+  const server = await startServer({ ...MODEL, seed });
+  let row: Omit<Row, 'virtual'>;
   try {
     const registry = new RetryRegistry();
-    const budget = budgetStrategy(RetryBudget.ratio({ ratio: 0.1 }));
-    const latencies = new LatencyStore();
-    let refused = 0;
-    const observers = [{ policyEvent: (e: PolicyEvent) => { if (e.policy === 'hedging' && e.type === 'refused') refused++; } }];
+    const refused = refusals();
     const options: RetryOptions<string> = {
-      operationName: 'GET /item', registry, observers, budget, timeout: TIMEOUT, maxRetries: 2,
-      ...(scenario.hedging === undefined ? {} : { hedging: { ...scenario.hedging, latencies } }),
+      operationName: 'GET /item', registry, observers: [refused.observer], budget: RetryBudget.ratio({ ratio: 0.1 }), timeout: TIMEOUT, maxRetries: 2,
+      ...(scenario.hedging === undefined ? {} : { hedging: { ...scenario.hedging, latencies: new LatencyStore() } }),
     };
     const send = (): Promise<string> => retry(({ signal }) => get(server.url, signal), options);
     await offer(WARMUP, RATE, send, 120_000);
-    if (scenario.overload) await server.setModel({ slowShare: 1 });
+    if (scenario.overload) {
+      // Measured once the overload has lasted one budget window, so that the budget no longer
+      // spends what the healthy calls before it deposited.
+      await server.setModel(OVERLOAD);
+      await offer(OVERLOAD_WARMUP, RATE, send, 120_000);
+    }
     registry.clear();
-    refused = 0;
+    refused.count = 0;
     const before = await server.counts();
+    const lag = monitorEventLoopDelay({ resolution: 1 });
+    lag.enable();
     const load = await offer(REQUESTS, RATE, send, REQUESTS / RATE * 1000 + 60_000);
+    lag.disable();
     const after = await server.counts();
     const stats = registry.getStatistics('GET /item');
-    return {
-      scenario: scenario.name,
-      overload: scenario.overload,
-      calls: REQUESTS,
-      p50: quantile(load.latencies, 0.5),
-      p99: quantile(load.latencies, 0.99),
-      p999: quantile(load.latencies, 0.999),
-      max: quantile(load.latencies, 1),
-      extraRequests: (after.received - before.received - REQUESTS) / REQUESTS,
-      hedges: stats.hedges,
-      hedgesWon: stats.hedgesWon,
-      cancelledAttempts: stats.cancelledAttempts,
-      hedgesRefused: refused,
-      failures: load.failures,
-      clientLagP99: load.startLagP99,
-      wallMs: Math.round(load.wallMs),
+    row = {
+      scenario: scenario.name, overload: scenario.overload, calls: REQUESTS,
+      ...figures(load.latencies, {
+        extraRequests: (after.received - before.received - REQUESTS) / REQUESTS, hedges: stats.hedges, hedgesWon: stats.hedgesWon,
+        cancelledAttempts: stats.cancelledAttempts, hedgesRefused: refused.count, failures: load.failures,
+      }),
+      eventLoopDelayP99: lag.percentile(99) / 1e6, eventLoopDelayMax: lag.max / 1e6, wallMs: Math.round(load.wallMs),
     };
   } finally {
     await server.close();
   }
+  const v = await runVirtual({ ...MODEL, seed }, scenario.overload ? { model: OVERLOAD, warmup: OVERLOAD_WARMUP } : undefined, scenario.hedging,
+    REQUESTS, RATE, WARMUP, TIMEOUT);
+  const { latencies, ...counts } = v;
+  return { ...row, virtual: figures(latencies, counts) };
 }
 
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
+function print(rows: readonly Row[], pick: (r: Row) => Figures): void {
+  const base = pick(rows[0]!);
+  console.log(table(
+    ['scenario', 'p50', 'p99', 'p99.9', 'p99 cut', 'p99.9 cut', 'extra requests', 'hedges (won)', 'refused by budget', 'failed'],
+    rows.map((row) => {
+      const r = pick(row);
+      const cut = (a: number, b: number): string => (row.overload || r === base ? '-' : `${(a / b).toFixed(1)}x`);
+      return [
+        row.scenario, ms(r.p50), ms(r.p99), ms(r.p999), cut(base.p99, r.p99), cut(base.p999, r.p999),
+        pct(r.extraRequests, 2), `${r.hedges} (${r.hedgesWon})`, String(r.hedgesRefused), String(r.failures),
+      ];
+    }),
+  ));
+}
+
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   console.log(`Hedging against a loopback server: ${REQUESTS.toLocaleString('en')} calls at ${RATE}/s (open loop) per scenario, after ${WARMUP} warm-up calls;`);
-  console.log('latency 95% U[4, 6] ms, 5% U[225, 275] ms, drawn per request (seeded); budget RetryBudget.ratio({ ratio: 0.1 }); timeout 2 s.\n');
+  console.log(`latency 95% U[${MODEL.fastMin}, ${MODEL.fastMax}] ms, 5% U[${MODEL.slowMin}, ${MODEL.slowMax}] ms, drawn per request (seeded); ` +
+    `budget RetryBudget.ratio({ ratio: 0.1 }); timeout ${TIMEOUT / 1000} s.\n`);
   const rows: Row[] = [];
   for (const [i, scenario] of SCENARIOS.entries()) {
     const row = await run(scenario, 1 + i);
     rows.push(row);
     process.stderr.write(`  ${scenario.name}: ${(row.wallMs / 1000).toFixed(1)} s\n`);
   }
-  const base = rows[0]!;
-  console.log(table(
-    ['scenario', 'p50', 'p99', 'p99.9', 'p99 cut', 'p99.9 cut', 'extra requests', 'hedges (won)', 'refused by budget', 'failed'],
-    rows.map((r) => [
-      r.scenario, ms(r.p50), ms(r.p99), ms(r.p999),
-      r.overload || r === base ? '-' : `${(base.p99 / r.p99).toFixed(1)}x`,
-      r.overload || r === base ? '-' : `${(base.p999 / r.p999).toFixed(1)}x`,
-      pct(r.extraRequests, 2), `${r.hedges} (${r.hedgesWon})`, String(r.hedgesRefused), String(r.failures),
-    ]),
-  ));
+  console.log('On the loopback server (real time):');
+  print(rows, (r) => r);
+  console.log('\nThe same scenarios on a ManualClock (virtual time: no timer lag, no other processes):');
+  print(rows, (r) => r.virtual);
   const loadAfter = loadavg();
-  console.log(`\nload average (1 min) before ${loadBefore[0]!.toFixed(1)}, after ${loadAfter[0]!.toFixed(1)}; client start lag p99: ${rows.map((r) => ms(r.clientLagP99)).join(', ')}`);
+  console.log(`\nload average (1 min) before ${loadBefore[0]!.toFixed(1)}, after ${loadAfter[0]!.toFixed(1)}; ` +
+    `client event-loop delay p99 / max per scenario: ${rows.map((r) => `${r.eventLoopDelayP99.toFixed(0)} / ${r.eventLoopDelayMax.toFixed(0)} ms`).join(', ')}`);
   if (args.out !== 'none') {
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'hedging.json'), `${JSON.stringify({
-      command: 'npm run simulate:hedging', requests: REQUESTS, ratePerSecond: RATE, warmup: WARMUP, timeoutMs: TIMEOUT,
-      model: { ...DEFAULT_MODEL, seed: 'scenario index + 1' }, budget: 'RetryBudget.ratio({ ratio: 0.1 })',
+    const file = SCALE === 1 ? 'hedging.json' : `hedging-scale-${SCALE}.json`;
+    writeFileSync(join(dir, file), `${JSON.stringify({
+      command: `npm run simulate:hedging${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      requests: REQUESTS, ratePerSecond: RATE, warmup: WARMUP, timeoutMs: TIMEOUT, scale: SCALE,
+      model: { ...MODEL, seed: 'scenario index + 1' }, budget: 'RetryBudget.ratio({ ratio: 0.1 })',
       loadAverage: { before: loadBefore, after: loadAfter }, node: process.version, results: rows,
     }, null, 1)}\n`);
-    console.log('wrote bench/results/hedging.json');
+    console.log(`wrote bench/results/${file}`);
   }
 }
 

@@ -61,7 +61,8 @@ export async function main(log: Log = console.log): Promise<{
       server.closeAllConnections();
     });
   }
-  log('Four calls; attempt 1 of calls 1 and 3 is slow (2 s), a hedge starts after 100 ms.');
+  log('Four calls; attempt 1 of calls 1 and 3 is slow (2 s).');
+  log('A hedge starts after 100 ms.');
   for (const line of formatTable(['call', 'answered by attempt', 'took (ms)'], calls.map((c) => [String(c.call), String(c.wonBy), String(c.ms)]))) {
     log(`  ${line}`);
   }

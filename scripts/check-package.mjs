@@ -16,18 +16,23 @@ import { dirname, join } from 'node:path';
 import { entryPoints, expandPatterns, expectedTypesVersions, readPackage, root } from './package-exports.mjs';
 
 /**
- * The budget. At the time it was set (before the fleet, telemetry, hedging and error-pack entry
- * points landed) the tarball held 245 files, 124 kB packed, 683 kB unpacked, of which the README
- * was 59 kB. Each source file ships as four files (.js and .d.ts, CommonJS and ESM) of about 2 kB
- * packed together; the round's new entry points add about 30 source files and the new README is a
- * quarter of the old one's size. The budget leaves room for that and some 40 source files more,
- * and fails on what should never ship: source maps coming back (two more files per source file),
- * tests or `src/` in the tarball, or a dependency bundled into `dist/`.
+ * The budget. Before this round's entry points landed the tarball held 245 files, 124 kB
+ * packed, 683 kB unpacked (the README 59 kB of it). Each source file ships as four files (.js
+ * and .d.ts, CommonJS and ESM) of about 2 kB packed together. The fleet store, telemetry, the
+ * statistics page, hedging and the eight error packs brought it to 502 files, 247 kB packed,
+ * 1,346 kB unpacked (measured with `npm run check:package` after they merged). The budget
+ * leaves room for some 20 source files more, and fails on what should never ship: source maps
+ * coming back (two more files per source file), tests or `src/` in the tarball, or a
+ * dependency bundled into `dist/`.
  */
-const BUDGET = { files: 450, packedBytes: 200_000, unpackedBytes: 1_200_000 };
+const BUDGET = { files: 580, packedBytes: 290_000, unpackedBytes: 1_550_000 };
 
-/** What may be in the tarball: the built code and the four documents npm shows. */
-const WHITELIST = /^(dist\/(cjs|esm)\/.+\.(js|d\.ts)$|dist\/(cjs|esm)\/package\.json$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/;
+/**
+ * What may be in the tarball: the built code and the four documents npm shows. npm packs every
+ * README* whatever `files` says, so README.next.md (the README on its way in) is let through until
+ * it replaces README.md.
+ */
+const WHITELIST = /^(dist\/(cjs|esm)\/.+\.(js|d\.ts)$|dist\/(cjs|esm)\/package\.json$|package\.json$|README\.md$|README\.next\.md$|CHANGELOG\.md$|LICENSE$)/;
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

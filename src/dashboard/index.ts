@@ -4,5 +4,5 @@
  */
 export { createDashboard, type Dashboard } from './create-dashboard.js';
 export type { DashboardOptions, DashboardRegistry } from './options.js';
-export type { BreakerRow, BudgetRow, CallCounts, DashboardSnapshot, LimiterRow, OperationRow } from './snapshot.js';
+export type { BreakerRow, BudgetRow, CallCounts, DashboardSnapshot, LimiterRow, OperationRow, SnapshotTotals } from './snapshot.js';
 export type { WatchablePolicy } from '../observers/policy-reading.js';

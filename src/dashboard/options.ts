@@ -6,7 +6,9 @@ import type { RetryStatistics } from '../registry/types.js';
 
 /** What the page reads of a registry: its statistics, and its event stream. `RetryRegistry` is one. */
 export interface DashboardRegistry {
+  /** Every operation's counts, read at each refresh. */
   getStatistics(): RetryStatistics;
+  /** Subscribes the page's observer; returns the function that unsubscribes it. */
   subscribe(observer: CallObserver): () => void;
 }
 

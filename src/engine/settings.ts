@@ -89,8 +89,9 @@ function checkPlugin<P>(option: string, value: unknown, methods: readonly string
 }
 
 function checkList<P>(option: string, value: unknown, methods: readonly string[], what: string): readonly P[] {
-  if (!Array.isArray(value)) typeFail(option, `an array of ${what}s`, value);
-  return value.map((item: unknown, i: number) => checkPlugin<P>(`${option}[${i}]`, item, methods, what));
+  if (!Array.isArray(value)) typeFail(option, `an array of ${what === 'strategy' ? 'strategies' : `${what}s`}`, value);
+  const article = /^[aeiou]/.test(what) ? 'an' : 'a';
+  return value.map((item: unknown, i: number) => checkPlugin<P>(`${option}[${i}]`, item, methods, `${article} ${what}`));
 }
 
 function checkClassifiers(value: unknown): readonly ErrorClassifier[] {
@@ -142,9 +143,10 @@ export function normalizeOptions<T>(options: RetryOptions<T> | undefined): CallS
   if (registry !== undefined) observers.push(registry);
   if (hooks !== undefined) observers.push(hooks);
   for (const observer of extra) observers.push(observer);
-  const strategy = (name: string): Strategy | undefined =>
-    o[name] === undefined ? undefined : checkPlugin<Strategy>(name, o[name], STRATEGY_METHODS, 'a strategy');
-  const strategies = orderStrategies(strategy('rateLimiter'), strategy('circuitBreaker'), strategy('budget'),
+  const strategy = (name: string, what: string): Strategy | undefined =>
+    o[name] === undefined ? undefined : checkPlugin<Strategy>(name, o[name], STRATEGY_METHODS, `${what} or another strategy`);
+  const strategies = orderStrategies(strategy('rateLimiter', 'an AdaptiveRateLimiter'), strategy('circuitBreaker', 'a CircuitBreaker'),
+    strategy('budget', 'a RetryBudget'),
     o.strategies === undefined ? [] : checkList<Strategy>('strategies', o.strategies, STRATEGY_METHODS, 'strategy'));
   const report: ErrorReporter = (error, hook, name) => {
     reportHookError(error, hook, onHookError, name);

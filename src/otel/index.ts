@@ -4,5 +4,4 @@
  * never loads it. This file only re-exports.
  */
 export { createRetryTelemetry, type RetryTelemetry, type RetryTelemetryOptions } from './telemetry.js';
-export { ATTR as TELEMETRY_ATTRIBUTES, METRIC as TELEMETRY_METRICS, SPAN_EVENT as TELEMETRY_SPAN_EVENTS } from './conventions.js';
 export type { WatchablePolicy } from '../observers/policy-reading.js';

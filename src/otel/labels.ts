@@ -28,6 +28,7 @@ export class Labels {
     this.#policyEvents = new BoundedNames(bounds.maxErrorTypes, OTHER, 'createRetryTelemetry option `maxErrorTypes`');
   }
 
+  /** The `maestro_retry.operation.name` of an operation name, bounded. */
   operation(name: unknown): string {
     return this.#operations.get(typeof name === 'string' ? name : String(name));
   }
@@ -37,10 +38,12 @@ export class Labels {
     return this.#errorTypes.get(summarizeError(error).name);
   }
 
+  /** The `maestro_retry.policy.name` of a policy name, bounded. */
   policy(name: string): string {
     return this.#policies.get(name);
   }
 
+  /** A policy kind or event type, bounded (they share `maxErrorTypes`). */
   policyEvent(type: unknown): string {
     return this.#policyEvents.get(typeof type === 'string' ? type : String(type));
   }

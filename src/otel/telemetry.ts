@@ -30,13 +30,21 @@ export interface RetryTelemetryOptions {
  * and span events. Give it to a registry (`registry.subscribe(telemetry)`, every call that
  * records there) or to calls (`observers: [telemetry]`), and `watch` the policies to report.
  */
-export interface RetryTelemetry extends Required<Omit<CallObserver, 'callStarted'>> {
+export interface RetryTelemetry extends CallObserver {
+  /** Looks up the global meter provider again (when none was given), so a later SDK is used. */
   callStarted(): void;
+  /** Counts the attempt and records its duration. */
+  attemptEnded(event: AttemptEndedEvent): void;
+  /** Records the delay, and adds a retry event to the active span. */
+  retryScheduled(event: RetryScheduledEvent): void;
+  /** Counts the call, records its duration and retries, and marks the active span. */
+  callEnded(event: CallEndedEvent): void;
+  /** Counts a policy's event (once, however many ways it arrives). */
+  policyEvent(event: PolicyEvent): void;
   /**
    * Reports `policy`'s events (state changes, refusals, throttles) and its live figures (a
    * breaker's state, a budget's available retries, a limiter's rate) until the returned
-   * function is called. An event that reaches the bridge twice (through `watch` and through an
-   * observer relay) is counted once.
+   * function is called. Watching a policy twice subscribes once (and returns the same function).
    */
   watch(policy: WatchablePolicy): () => void;
   /** Stops watching every policy and stops the gauges. Events after it are ignored. */
