@@ -8,7 +8,6 @@ import { markdownFiles } from './support/code-blocks';
 // leaves the list.
 const root = resolve(__dirname, '../..');
 const PAGES_BEING_WRITTEN = [
-  'docs/fleet.md', // fleet mode (maestro-retry/redis)
   'docs/hedging.svg', // the chart docs/hedging.md shows, made by the hedging simulation
 ];
 
