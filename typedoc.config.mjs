@@ -23,21 +23,6 @@ const notDocumentedYet = [
   'index.ExecutionContext.__type.operationName',
   // src/api/retryable.ts
   'index.RetryableDecorator.F',
-  // src/dashboard/options.ts
-  'dashboard.DashboardRegistry.getStatistics', 'dashboard.DashboardRegistry.subscribe',
-  // src/dashboard/snapshot.ts
-  'dashboard.BreakerRow.name', 'dashboard.BreakerRow.state', 'dashboard.BreakerRow.transitions',
-  'dashboard.BudgetRow.name', 'dashboard.BudgetRow.capacity', 'dashboard.CallCounts.calls',
-  'dashboard.CallCounts.inFlight', 'dashboard.CallCounts.successes', 'dashboard.CallCounts.failures',
-  'dashboard.CallCounts.retries', 'dashboard.CallCounts.successRate',
-  'dashboard.DashboardSnapshot.intervalMs', 'dashboard.DashboardSnapshot.totals.__type.operations',
-  'dashboard.DashboardSnapshot.totals.__type.shown', 'dashboard.DashboardSnapshot.operations',
-  'dashboard.DashboardSnapshot.breakers', 'dashboard.DashboardSnapshot.budgets',
-  'dashboard.DashboardSnapshot.limiters', 'dashboard.LimiterRow.name', 'dashboard.LimiterRow.waits',
-  'dashboard.OperationRow.name', 'dashboard.OperationRow.giveUpReasons',
-  'dashboard.OperationRow.retriesPerSecond', 'dashboard.OperationRow.p99Ms', 'dashboard.OperationRow.calls',
-  'dashboard.OperationRow.inFlight', 'dashboard.OperationRow.successes', 'dashboard.OperationRow.failures',
-  'dashboard.OperationRow.retries', 'dashboard.OperationRow.successRate',
   // src/decision/classifier.ts
   'index.ErrorClassification.verdict',
   // src/decision/decide.ts
@@ -58,24 +43,7 @@ const notDocumentedYet = [
   'index.CallEndedEvent.elapsedMs', 'index.CallObserver.callStarted', 'index.CallObserver.attemptEnded',
   'index.CallObserver.retryScheduled', 'index.CallObserver.callEnded', 'index.CallObserver.policyEvent',
   'index.CallStartedEvent.operationName', 'index.PolicyEvent.policy', 'index.PolicyEvent.name',
-  'index.PolicyEvent.type', 'index.RetryScheduledEvent.operationName', 'otel.RetryTelemetry.attemptEnded',
-  'otel.RetryTelemetry.retryScheduled', 'otel.RetryTelemetry.callEnded', 'otel.RetryTelemetry.policyEvent',
-  // src/otel/conventions.ts
-  'otel.TELEMETRY_ATTRIBUTES.__type.operation', 'otel.TELEMETRY_ATTRIBUTES.__type.outcome',
-  'otel.TELEMETRY_ATTRIBUTES.__type.reason', 'otel.TELEMETRY_ATTRIBUTES.__type.errorType',
-  'otel.TELEMETRY_ATTRIBUTES.__type.hedge', 'otel.TELEMETRY_ATTRIBUTES.__type.policyKind',
-  'otel.TELEMETRY_ATTRIBUTES.__type.policyName', 'otel.TELEMETRY_ATTRIBUTES.__type.policyEvent',
-  'otel.TELEMETRY_ATTRIBUTES.__type.breakerState', 'otel.TELEMETRY_ATTRIBUTES.__type.breakerPreviousState',
-  'otel.TELEMETRY_ATTRIBUTES.__type.attempt', 'otel.TELEMETRY_ATTRIBUTES.__type.delayMs',
-  'otel.TELEMETRY_ATTRIBUTES.__type.attempts', 'otel.TELEMETRY_ATTRIBUTES.__type.resendCount',
-  'otel.TELEMETRY_METRICS.__type.calls', 'otel.TELEMETRY_METRICS.__type.attempts',
-  'otel.TELEMETRY_METRICS.__type.callDuration', 'otel.TELEMETRY_METRICS.__type.attemptDuration',
-  'otel.TELEMETRY_METRICS.__type.retryDelay', 'otel.TELEMETRY_METRICS.__type.callRetries',
-  'otel.TELEMETRY_METRICS.__type.policyEvents', 'otel.TELEMETRY_METRICS.__type.breakerState',
-  'otel.TELEMETRY_METRICS.__type.budgetAvailable', 'otel.TELEMETRY_METRICS.__type.limiterRate',
-  'otel.TELEMETRY_SPAN_EVENTS.__type.retry', 'otel.TELEMETRY_SPAN_EVENTS.__type.giveUp',
-  // src/otel/telemetry.ts
-  'otel.RetryTelemetry.callStarted',
+  'index.PolicyEvent.type', 'index.RetryScheduledEvent.operationName',
   // src/packs/fetch.ts
   'packs/fetch.FetchHeaders.__type.get',
   // src/redis/client.ts
