@@ -22,7 +22,11 @@ import { main as errorHandler } from '../examples/09-error-handler';
 import { main as cancellation } from '../examples/10-cancellation';
 import { main as jitter } from '../examples/11-jitter';
 import { main as circuitBreakerAndBudget } from '../examples/12-circuit-breaker-and-budget';
+import { main as hedgedFetch } from '../examples/hedged-fetch';
+import { main as hedgedDecorator } from '../examples/hedged-decorator';
 import { main as demo } from '../examples/demo';
+import { main as otelPrometheus } from '../examples/otel-prometheus';
+import { main as dashboardHttp } from '../examples/dashboard-http';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
@@ -163,6 +167,46 @@ describe('the examples', () => {
     expect(result.budget.map((c) => [c.reason, c.reached])).toEqual([
       ['exhausted', 4], ['budget', 1], ['budget', 1], ['budget', 1],
     ]);
+  });
+
+  it('hedged-fetch: a hedge answers for each slow first attempt, and the server sees the loser aborted', async () => {
+    const { result } = await run(hedgedFetch);
+    // Calls 1 and 3 have a 2 s first attempt; their hedge (after 100 ms) answers long before.
+    expect(result.calls.filter((c) => c.call % 2 === 1).map((c) => c.wonBy)).toEqual([2, 2]);
+    result.calls.forEach((c) => expect(c.ms).toBeLessThan(1500));
+    expect(result.stats.hedgesWon).toBeGreaterThanOrEqual(2);
+    expect(result.stats.cancelledAttempts).toBe(result.stats.hedges);
+    expect(result.abortedOnServer).toBe(result.stats.cancelledAttempts);
+  }, 20_000);
+
+  it('hedged-decorator: @Retryable learns a p90 delay and its hedge answers for the hung attempt', async () => {
+    const { result } = await run(hedgedDecorator);
+    expect(result.delayMs).toBeGreaterThanOrEqual(20);
+    expect(result.slow.attempt).toBe(2);
+    expect(result.slow.ms).toBeLessThan(1500);
+    expect(result.hedgesWon).toBeGreaterThanOrEqual(1);
+  }, 20_000);
+});
+
+describe('the telemetry examples', () => {
+  it('otel-prometheus: the scraped /metrics text counts every call and attempt', async () => {
+    const { result, lines } = await run(otelPrometheus);
+    expect(result.text).toMatch(/^maestro_retry_calls_total\{maestro_retry_operation_name="stock.get",maestro_retry_outcome="success",otel_scope_name="maestro-retry"\} 3$/m);
+    expect(lines).toContain('  attempts_total{outcome="error",attempt_hedge="false",error_type="Error"} 3');
+    expect(lines).toContain('  call_retries_sum{} 3');
+  });
+
+  it("dashboard-http: the page's feed shows the registry's counts", async () => {
+    const { result, lines } = await run(dashboardHttp);
+    const stats = result.registry.getStatistics();
+    expect(result.snapshot.totals).toMatchObject({ calls: 14, retries: stats.retries, failures: 2 });
+    expect(result.snapshot.operations.map((o) => [o.name, o.calls, o.retries, o.successRate, o.giveUpReasons])).toEqual([
+      ['quotes.get', 12, 6, 1, {}], ['legacy.get', 2, 2, 0, { exhausted: 1, 'circuit-open': 1 }],
+    ]);
+    expect(result.snapshot.breakers.map((b) => [b.name, b.state, b.transitions])).toEqual([['legacy', 'open', 1]]);
+    expect(lines).toContain('breaker legacy: open (1 transition)');
+    expect(lines.at(-1)).toBe(`14 calls, ${stats.retries} retries, 2 gave up`);
+    expect(lines[0]).toMatch(/^The statistics page: http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 });
 

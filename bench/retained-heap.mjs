@@ -5,7 +5,6 @@
 // fails once with a transient error before it succeeds (`initialDelay: 0`), so histories hold
 // error summaries too. Heap is sampled after a forced GC at 250k, 500k, 750k and 1M calls.
 import { withRetry, defaultRegistry } from 'maestro-retry';
-import { transientError } from './lib/cases.mjs';
 
 const OPERATIONS = 10_000;
 const CALLS = 1_000_000;
@@ -16,7 +15,7 @@ let failNext = false;
 async function work(x) {
   if (failNext) {
     failNext = false;
-    throw transientError();
+    throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
   }
   return x;
 }

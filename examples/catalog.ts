@@ -14,6 +14,10 @@ import { main as errorHandler } from './09-error-handler.js';
 import { main as cancellation } from './10-cancellation.js';
 import { main as jitter } from './11-jitter.js';
 import { main as circuitBreakerAndBudget } from './12-circuit-breaker-and-budget.js';
+import { main as otelPrometheus } from './otel-prometheus.js';
+import { main as dashboardHttp } from './dashboard-http.js';
+import { main as hedgedFetch } from './hedged-fetch.js';
+import { main as hedgedDecorator } from './hedged-decorator.js';
 
 export interface Example {
   /** The file name without its extension. */
@@ -35,4 +39,8 @@ export const examples: readonly Example[] = [
   { name: '10-cancellation', title: 'Cancellation and deadlines', main: cancellation },
   { name: '11-jitter', title: 'Jitter strategies side by side', main: jitter },
   { name: '12-circuit-breaker-and-budget', title: 'Circuit breaker and retry budget', main: circuitBreakerAndBudget },
+  { name: 'otel-prometheus', title: 'OpenTelemetry metrics, scraped by Prometheus', main: otelPrometheus },
+  { name: 'dashboard-http', title: 'The live statistics page in a node:http server', main: (log) => dashboardHttp(log) },
+  { name: 'hedged-fetch', title: 'Hedged fetch against a slow tail', main: hedgedFetch },
+  { name: 'hedged-decorator', title: 'Hedging with @Retryable at a learned delay', main: hedgedDecorator },
 ];

@@ -7,10 +7,14 @@
  * through `withRetry`, `retry` and a client class whose methods are `@Retryable`. Hooks
  * narrate every attempt; the run ends with the statistics every call left in the registry.
  * Delays are small (100 ms initial), so the whole run takes about three seconds.
+ *
+ * `npm run demo -- --dashboard` also serves the live statistics page on 127.0.0.1 while the
+ * demo runs, prints its URL, and keeps serving it after the demo ends, until Ctrl-C.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRetryStatistics, isAttemptTimeoutError, retry, Retryable, withRetry, type RetryOptions, type RetryStatistics } from 'maestro-retry';
+import { createDashboard } from 'maestro-retry/dashboard';
 import { describeError, formatStatistics, runWhenExecuted, type Log } from './support.js';
 
 // ---------------------------------------------------------------------------------------
@@ -200,4 +204,24 @@ export async function main(out: Log = console.log): Promise<{ statistics: RetryS
   return { statistics, elapsedMs };
 }
 
-runWhenExecuted('demo', main);
+/**
+ * `--dashboard`: the statistics page of the default registry, on 127.0.0.1 only, served
+ * while the demo runs and after it, until Ctrl-C.
+ */
+async function withDashboard(out: Log): Promise<void> {
+  const dashboard = createDashboard();
+  const server = createServer(dashboard);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  out(`Live statistics: http://127.0.0.1:${port}/ (served until Ctrl-C)`);
+  out('');
+  await main(out);
+  out('');
+  out(`The demo is done; the page stays up at http://127.0.0.1:${port}/ until Ctrl-C.`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  dashboard.close();
+  server.closeAllConnections();
+  server.close();
+}
+
+runWhenExecuted('demo', (out) => (process.argv.includes('--dashboard') ? withDashboard(out) : main(out)));

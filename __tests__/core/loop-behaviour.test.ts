@@ -22,14 +22,13 @@ import { runInNewContext } from 'node:vm';
 import { retry } from '../../src/api/retry.js';
 import { withRetry } from '../../src/api/with-retry.js';
 import type { RetryOptions } from '../../src/engine/options.js';
-import type { Clock } from '../../src/engine/seams.js';
+import type { Clock } from '../../src/engine/clock.js';
 import type { RetryEvent } from '../../src/engine/types.js';
 import { isRetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
 import { PermanentError } from '../../src/errors/permanent-error.js';
 import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { flushMicrotasks, ManualClock } from '../../src/testing/manual-clock.js';
 import { drive, networkError } from '../helpers/drive.js';
-import { FaultyRegistry } from '../helpers/faulty-registry.js';
 
 /** The statistics of operation `op` alone. */
 function statsOf(registry: RetryRegistry, op: string) {

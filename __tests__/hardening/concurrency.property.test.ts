@@ -267,6 +267,6 @@ describe('10,000 concurrent calls sharing one breaker, one budget and one regist
     expect(kinds).toEqual(new Set(['ratio', 'tokenBucket']));
     // The runs did exercise the half-open state the trial invariant is about.
     expect(sawHalfOpen).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });
 

@@ -20,7 +20,7 @@ import { getEventListeners } from 'node:events';
 import { retry } from '../../src/api/retry.js';
 import { withRetry } from '../../src/api/with-retry.js';
 import type { RetryOptions } from '../../src/engine/options.js';
-import type { Clock } from '../../src/engine/seams.js';
+import type { Clock } from '../../src/engine/clock.js';
 import type { AttemptContext, GiveUpReason } from '../../src/engine/types.js';
 import { isAttemptTimeoutError } from '../../src/errors/attempt-timeout-error.js';
 import { isRetryTimeoutError } from '../../src/errors/retry-timeout-error.js';

@@ -58,23 +58,18 @@ describe('normalizeOptions: the whole message of each validation error', () => {
     expectFailure(() => norm({ operationName: '' }), RangeError, `${P}\`operationName\` must be a non-empty string, got ""`);
   });
 
-  it('registry and the policies, by type and by missing method', () => {
-    // options.ts:164 StringLiteral 'a RetryRegistry or false' -> ""
-    expectFailure(() => norm({ registry: 5 }), TypeError, `${P}\`registry\` must be a RetryRegistry or false, got 5`);
+  it('registry and the policies, by type and by a shape with none of their methods', () => {
+    expectFailure(() => norm({ registry: 5 }), TypeError, `${P}\`registry\` must be a RetryRegistry, an observer or false, got 5`);
     expectFailure(() => norm({ registry: { operation() {} } }), TypeError,
-      `${P}\`registry\` must be a RetryRegistry or false (with a \`getStatistics\` method), got an object`);
-    // options.ts:167 StringLiteral 'a CircuitBreaker' -> ""
-    expectFailure(() => norm({ circuitBreaker: 5 }), TypeError, `${P}\`circuitBreaker\` must be a CircuitBreaker, got 5`);
-    expectFailure(() => norm({ circuitBreaker: {} }), TypeError,
-      `${P}\`circuitBreaker\` must be a CircuitBreaker (with a \`tryAcquire\` method), got an object`);
-    // options.ts:169 StringLiteral 'a RetryBudget' -> ""
-    expectFailure(() => norm({ budget: 5 }), TypeError, `${P}\`budget\` must be a RetryBudget, got 5`);
-    expectFailure(() => norm({ budget: { onCall() {}, tryRetry() {} } }), TypeError,
-      `${P}\`budget\` must be a RetryBudget (with a \`onSuccess\` method), got an object`);
-    // options.ts:171 StringLiteral 'an AdaptiveRateLimiter' -> ""
-    expectFailure(() => norm({ rateLimiter: 5 }), TypeError, `${P}\`rateLimiter\` must be an AdaptiveRateLimiter, got 5`);
-    expectFailure(() => norm({ rateLimiter: { acquire() {} } }), TypeError,
-      `${P}\`rateLimiter\` must be an AdaptiveRateLimiter (with a \`onResult\` method), got an object`);
+      `${P}\`registry\` must be a RetryRegistry, an observer or false (with at least one of callStarted, attemptEnded, retryScheduled, callEnded, policyEvent), got an object`);
+    expectFailure(() => norm({ circuitBreaker: 5 }), TypeError, `${P}\`circuitBreaker\` must be a CircuitBreaker or another strategy, got 5`);
+    expectFailure(() => norm({ circuitBreaker: {} }), TypeError, `${P}\`circuitBreaker\` must be a CircuitBreaker or another strategy (with at least one of callStarted, beforeAttempt, afterAttempt, allowRetry, callEnded), got an object`);
+    expectFailure(() => norm({ budget: 5 }), TypeError, `${P}\`budget\` must be a RetryBudget or another strategy, got 5`);
+    expectFailure(() => norm({ budget: { allowRetry: 5 } }), TypeError, `${P}\`budget.allowRetry\` must be a function, got 5`);
+    expectFailure(() => norm({ rateLimiter: 5 }), TypeError, `${P}\`rateLimiter\` must be an AdaptiveRateLimiter or another strategy, got 5`);
+    expectFailure(() => norm({ rateLimiter: {} }), TypeError, `${P}\`rateLimiter\` must be an AdaptiveRateLimiter or another strategy (with at least one of callStarted, beforeAttempt, afterAttempt, allowRetry, callEnded), got an object`);
+    expectFailure(() => norm({ strategies: [5] }), TypeError, `${P}\`strategies[0]\` must be a strategy, got 5`);
+    expectFailure(() => norm({ observers: {} }), TypeError, `${P}\`observers\` must be an array of observers, got an object`);
   });
 
   it('clock: not an object, null, a primitive, a member missing (checkShape)', () => {
@@ -218,14 +213,13 @@ describe('mergeOptions', () => {
     expectFailure(() => mergeOptions('x' as unknown as RetryOptions), TypeError, `${P}\`options\` must be an object, got "x"`);
   });
 
-  it('keeps known options only, and lets no undefined erase an earlier layer', () => {
-    // options.ts:215 ConditionalExpression -> true, LogicalOperator `||`, `value !== undefined` -> true
+  it('keeps unknown keys for validation to reject, and lets no undefined erase an earlier layer', () => {
     const merged = mergeOptions(
       { maxRetries: 5, initialDelay: 10, bogus: 1 } as RetryOptions,
       { maxRetries: undefined, jitter: 'full', other: undefined } as RetryOptions,
     );
-    expect(Object.keys(merged).sort()).toEqual(['initialDelay', 'jitter', 'maxRetries']);
-    expect(merged).toStrictEqual({ maxRetries: 5, initialDelay: 10, jitter: 'full' });
+    expect(merged).toStrictEqual({ maxRetries: 5, initialDelay: 10, jitter: 'full', bogus: 1 });
+    expect(() => normalizeOptions(merged)).toThrow(TypeError);
   });
 });
 

@@ -8,7 +8,10 @@ import { getEventListeners } from 'node:events';
 import vm from 'node:vm';
 import { MAX_TIMER_DELAY, systemClock } from '../../src/engine/clock.js';
 import { MAX_MESSAGE_LENGTH, summarizeError } from '../../src/registry/error-summary.js';
-import { reportHookError } from '../../src/observers/hook-errors.js';
+import { reportHookError, resetHookWarnings } from '../../src/observers/hook-errors.js';
+
+// Warnings are printed once per hook and operation: each test here starts with none printed.
+beforeEach(() => resetHookWarnings());
 import { describe as describeValue, isErrorLike, safeGet } from '../../src/observers/safe.js';
 
 /** A `Proxy` whose every trap throws. */

@@ -94,6 +94,7 @@ describe('RetryRegistry figures', () => {
     expect(registry.getStatistics('nope')).toEqual({
       totalOperations: 0, calls: 0, inFlight: 0, successes: 0, failures: 0, attempts: 0, retries: 0, successesAfterRetry: 0,
       averageAttempts: 0, successRate: 0, totalDelayMs: 0, giveUpReasons: {}, evictedOperations: 0, operations: {},
+      hedges: 0, hedgesWon: 0, cancelledAttempts: 0, fallbacks: 0,
     });
     expect(registry.getHistory('nope')).toEqual({ nope: [] });
   });
@@ -216,7 +217,7 @@ describe('RetryRegistry options and listeners', () => {
     off();
     await call(registry, clock, 'op', 0);
     expect(events).toHaveLength(2);
-    expect(() => registry.subscribe(5 as never)).toThrow(new TypeError('maestro-retry: RetryRegistry.subscribe needs a function'));
+    expect(() => registry.subscribe(5 as never)).toThrow(new TypeError('maestro-retry: RetryRegistry.subscribe needs a function or an observer object'));
   });
 
   it('reports a successful attempt and call to listeners', async () => {

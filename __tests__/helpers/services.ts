@@ -9,6 +9,7 @@
  * blocks synchronously: the probe has to answer before the tests are declared.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** A service some tests need, and how to tell whether it is there. */
 export interface Service {
@@ -57,10 +58,9 @@ export const postgres = tcpService('PostgreSQL', '127.0.0.1', 5432, Buffer.from(
 /** MariaDB or MySQL (root, empty password, database `test`): greets first, with a handshake packet. */
 export const mariadb = tcpService('MariaDB', '127.0.0.1', 3306, Buffer.alloc(0), /[\s\S]/);
 
-/** The address of the machine's shared Redis: `REDIS_URL` when set, else redis://127.0.0.1:6379. */
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** The machine's shared Redis (`REDIS_URL` overrides the address): answers PING. */
+/** The shared Redis (`REDIS_URL` overrides the address): answers PING. */
 export const redis = tcpService('Redis', new URL(redisUrl).hostname, Number(new URL(redisUrl).port || 6379), Buffer.from('PING\r\n'), /^\+PONG/);
 
 /** `redis-server`, for tests that start, kill and restart a private Redis. */
@@ -97,3 +97,15 @@ export function describeWithService(services: Service | readonly Service[], titl
   console.log(`Skipping "${title}": ${reason}`);
   describe.skip(title, body);
 }
+
+/** Debian's Chromium, which the browser tests drive through playwright-core. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Whether Debian's Chromium is installed. */
+export const hasChromium = (): boolean => existsSync(CHROMIUM_PATH);
+
+/** Debian's Chromium, as a service the browser tests need (`.ci/run` installs it). */
+export const chromium: Service = {
+  name: `Chromium at ${CHROMIUM_PATH}`,
+  probe: () => (hasChromium() ? undefined : `${CHROMIUM_PATH} is missing (apt-get install chromium)`),
+};

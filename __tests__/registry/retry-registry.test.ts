@@ -20,7 +20,7 @@ const permanent = (): never => {
 
 const ZERO_TOTALS = {
   totalOperations: 0, calls: 0, inFlight: 0, successes: 0, failures: 0, attempts: 0, retries: 0,
-  successesAfterRetry: 0, averageAttempts: 0, successRate: 0, totalDelayMs: 0, giveUpReasons: {}, operations: {},
+  successesAfterRetry: 0, averageAttempts: 0, successRate: 0, totalDelayMs: 0, hedges: 0, hedgesWon: 0, cancelledAttempts: 0, fallbacks: 0, giveUpReasons: {}, operations: {},
 };
 
 describe('RetryRegistry counters', () => {
@@ -57,7 +57,7 @@ describe('RetryRegistry counters', () => {
       successesAfterRetry: 1,
       averageAttempts: 7 / 4,
       successRate: 0.5,
-      totalDelayMs: 4000,
+      totalDelayMs: 4000, hedges: 0, hedgesWon: 0, cancelledAttempts: 0, fallbacks: 0,
       giveUpReasons: { exhausted: 1, 'non-retryable': 1 },
       errorCounts: { TransientError: 4, PermanentError: 1 },
       hookErrors: 0,
@@ -76,7 +76,7 @@ describe('RetryRegistry counters', () => {
       successesAfterRetry: 1,
       averageAttempts: 7 / 4,
       successRate: 0.5,
-      totalDelayMs: 4000,
+      totalDelayMs: 4000, hedges: 0, hedgesWon: 0, cancelledAttempts: 0, fallbacks: 0,
       giveUpReasons: { exhausted: 1, 'non-retryable': 1 },
       evictedOperations: 0,
       operations: { op },
@@ -369,7 +369,7 @@ describe('RetryRegistry.getStatistics(op) and getHistory(op)', () => {
     expect(Object.keys(one).sort()).toEqual(Object.keys(all).sort());
     expect(one).toEqual({
       totalOperations: 1, calls: 1, inFlight: 0, successes: 0, failures: 1, attempts: 2, retries: 1, successesAfterRetry: 0,
-      averageAttempts: 2, successRate: 0, totalDelayMs: 0, giveUpReasons: { exhausted: 1 },
+      averageAttempts: 2, successRate: 0, totalDelayMs: 0, hedges: 0, hedgesWon: 0, cancelledAttempts: 0, fallbacks: 0, giveUpReasons: { exhausted: 1 },
       evictedOperations: 1, // registry-wide, even in a per-operation query
       operations: { b: all.operations.b },
     });

@@ -6,10 +6,14 @@ import { normalizeOptions, type CallSettings } from '../engine/settings.js';
 import { RetryRegistry } from '../registry/retry-registry.js';
 import type { RetryHistory, RetryStatistics } from '../registry/types.js';
 import { checkContext } from './context-check.js';
+import { attemptOf } from './current-attempt.js';
 import { askRetryIfNow } from './judge.js';
 
 /** Per-call context of `executeWithRetry`: an operation name and any option to override. */
-export type ExecutionContext = { readonly operationName?: string } & RetryOptions;
+export type ExecutionContext = {
+  /** The name the call is recorded under, in place of the manager's or the function's. */
+  readonly operationName?: string;
+} & RetryOptions;
 
 const EMPTY_REGISTRY = new RetryRegistry({ maxOperations: 0, maxHistoryPerOperation: 0 });
 
@@ -71,7 +75,7 @@ export class RetryManager {
       checkContext('executeWithRetry', context);
       const settings = context === undefined ? this.#settings : normalizeOptions(mergeOptions(this.config, context));
       const name = settings.operationName ?? (fn.name || 'anonymous');
-      return runCall(settings as CallSettings<Awaited<R>>, name, () => fn(...args));
+      return runCall(settings as CallSettings<Awaited<R>>, name, attemptOf(settings.hedging !== undefined, () => fn(...args)));
     } catch (error) {
       return Promise.reject(error);
     }

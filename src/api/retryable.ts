@@ -20,10 +20,12 @@ export { RETRYABLE_METADATA, getRetryableOptions } from './retryable-metadata.js
  * decorating a sync method is a compile error; wrap a sync function with `withRetry` instead.
  *
  * @example
+ * ```ts
  * const retryTwice: RetryableDecorator = Retryable(2);
  * class Api {
  *   @retryTwice async ping(): Promise<void> { ... }
  * }
+ * ```
  */
 export interface RetryableDecorator<T = unknown> {
   /** TC39 standard decorators (TypeScript >= 5.0 without `experimentalDecorators`). */
@@ -31,7 +33,10 @@ export interface RetryableDecorator<T = unknown> {
     value: (this: This, ...args: A) => R,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>,
   ): (this: This, ...args: A) => R;
-  /** Legacy `experimentalDecorators` (with or without `emitDecoratorMetadata`). */
+  /**
+   * Legacy `experimentalDecorators` (with or without `emitDecoratorMetadata`).
+   * @typeParam F - The decorated method's type, kept by the returned descriptor.
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any[]`: the method's own parameters must fit
   <F extends (...args: any[]) => PromiseLike<T>>(
     target: object,

@@ -1,10 +1,11 @@
 /**
  * The function `withRetry` and `@Retryable` put in place of the user's: each call runs the
- * engine with `fn.apply(this, args)` as its attempt. The wrapper keeps `fn`'s `name` and
- * `length`.
+ * engine with `fn.apply(this, args)` as its attempt (inside its `currentAttempt()` when the
+ * call hedges). The wrapper keeps `fn`'s `name` and `length`.
  */
 import { runCall } from '../engine/run-call.js';
 import type { CallSettings } from '../engine/settings.js';
+import { attemptOf } from './current-attempt.js';
 
 /** Any function a wrapper calls. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,7 +24,7 @@ export function wrapFunction(settings: CallSettings<unknown>, known: { readonly 
   slotOf: (thisArg: unknown) => OperationSlot, fn: AnyFunction): AnyFunction {
   const wrapped = function (this: unknown, ...args: unknown[]): Promise<unknown> {
     const self = this;
-    return runCall(settings, (known.slot ?? slotOf(self)).name, () => fn.apply(self, args));
+    return runCall(settings, (known.slot ?? slotOf(self)).name, attemptOf(settings.hedging !== undefined, () => fn.apply(self, args)));
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });

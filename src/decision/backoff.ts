@@ -26,7 +26,7 @@ export interface BackoffParams {
   readonly random: () => number;
 }
 
-/** The defaults of API.md section 2. */
+/** The backoff defaults: 1000 ms, doubling, capped at 30 s, no jitter. */
 export const BACKOFF_DEFAULTS = { initialDelay: 1000, backoffBase: 2, maxDelay: 30_000, jitter: 'none' } as const;
 
 const JITTERS: readonly JitterStrategy[] = ['none', 'full', 'equal', 'decorrelated'];

@@ -18,7 +18,7 @@ const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502
 const TRANSIENT_MESSAGE = /timeout|timed out|connection refused|connection reset|network unreachable|temporary failure|rate limit|deadline exceeded/i;
 
 /** Error names and codes that AWS services (and the SDK's adaptive mode) treat as throttling. */
-const THROTTLING_CODES: ReadonlySet<string> = new Set([
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException',
   'TooManyRequestsException', 'ProvisionedThroughputExceededException', 'TransactionInProgressException',
   'RequestLimitExceeded', 'BandwidthLimitExceeded', 'LimitExceededException', 'RequestThrottled',

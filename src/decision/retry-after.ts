@@ -6,8 +6,12 @@ const DELAY_SECONDS = /^\d+(?:\.\d+)?$/;
 /**
  * Reads a header from a `Headers` object (anything with a `get` method: fetch's `Headers`,
  * axios's `AxiosHeaders`) or a plain object (any key case; an array value gives its first item).
+ * `name` must be lower case. Never throws; `undefined` when absent.
+ *
+ * @example
+ * header({ 'Retry-After': '2' }, 'retry-after'); // '2'
  */
-function header(headers: unknown, name: string): unknown {
+export function header(headers: unknown, name: string): unknown {
   if (headers === null || typeof headers !== 'object') return undefined;
   const get = safeGet(headers, 'get');
   if (typeof get === 'function') {

@@ -11,6 +11,7 @@ import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { notify } from '../observers/notify.js';
 import { summarizeError } from '../registry/error-summary.js';
 import { ask, isThenable } from '../strategies/ask.js';
+import type { RoundTicket } from '../strategies/hedging.js';
 import type { AttemptReport, AttemptVerdict, Refusal, Strategy } from '../strategies/strategy.js';
 import { Context } from './attempt-context.js';
 import type { Call } from './call.js';
@@ -18,15 +19,23 @@ import { raceAbort } from './race-abort.js';
 
 const noop = (): void => undefined;
 
-/** What became of an attempt. */
+/** What became of an attempt. `'cancelled'`: a hedged round's loser (`hedging.ts`). */
 export type Attempted<T> =
-  | { readonly kind: 'success'; readonly value: T }
+  | { readonly kind: 'success'; readonly value: T; readonly durationMs: number }
   | { readonly kind: 'failed'; readonly decision: Decision; readonly report: AttemptReport }
   | { readonly kind: 'refused'; readonly refusal: Refusal }
-  | { readonly kind: 'stopped' };
+  | { readonly kind: 'stopped' }
+  /** `durationMs` is missing for a hedge withdrawn before it started. */
+  | { readonly kind: 'cancelled'; readonly durationMs?: number };
 
-/** Asks each strategy to admit the attempt, in order. Returns the admitters, or why not. */
-async function admit<T>(c: Call<T>): Promise<{ admitted: Strategy[]; refusal?: Refusal; stopped?: boolean }> {
+/** What the loop's attempt step answers: an attempt, or a hedged round (never a loser). */
+export type Step<T> = Exclude<Attempted<T>, { readonly kind: 'cancelled' }>;
+
+/**
+ * Asks each strategy to admit the attempt, in order. Returns the admitters, or why not. A
+ * hedge's wait ends early, admitting nothing more, when its round no longer needs it (`until`).
+ */
+async function admit<T>(c: Call<T>, until: AbortSignal | undefined): Promise<{ admitted: Strategy[]; refusal?: Refusal }> {
   const admitted: Strategy[] = [];
   const ctx = { operationName: c.name, attempt: c.attempt + 1, lastError: c.last?.kind === 'error' ? c.last.error : undefined };
   for (const strategy of c.s.strategies) {
@@ -39,16 +48,21 @@ async function admit<T>(c: Call<T>): Promise<{ admitted: Strategy[]; refusal?: R
       if (isThenable(answer)) answer = await c.wait(answer);
       if (answer === true) break;
       if ('reason' in answer) return { admitted, refusal: answer };
-      await c.wait(c.s.clock.sleep(answer.waitMs, c.scope?.signal));
+      try {
+        await c.wait(c.s.clock.sleep(answer.waitMs, until ?? c.scope?.signal));
+      } catch (error) {
+        if (until?.aborted === true && c.scope?.stop === undefined) return { admitted };
+        throw error;
+      }
     }
     admitted.push(strategy);
   }
   return { admitted };
 }
 
-/** Tells each admitter how the attempt counted. */
-async function release<T>(c: Call<T>, admitted: readonly Strategy[], report: AttemptReport): Promise<void> {
-  const ctx = { operationName: c.name, attempt: c.attempt };
+/** Tells each admitter how attempt `n` counted. */
+async function release<T>(c: Call<T>, n: number, admitted: readonly Strategy[], report: AttemptReport): Promise<void> {
+  const ctx = { operationName: c.name, attempt: n };
   for (const strategy of admitted) {
     if (strategy.afterAttempt === undefined) continue;
     const answer = ask(strategy, 'afterAttempt', ctx, report);
@@ -71,16 +85,21 @@ async function askRetryIf<T>(c: Call<T>, error: unknown): Promise<boolean | unde
   }
 }
 
-/** Runs the next attempt of `c` (see the module comment). */
-export async function attemptOnce<T>(c: Call<T>): Promise<Attempted<T>> {
+/**
+ * Runs the next attempt of `c` (see the module comment). In a hedged round, `ticket` also
+ * aborts the attempt's signal, and the attempt is then awaited until it settles (not raced).
+ */
+export function attemptOnce<T>(c: Call<T>): Promise<Step<T>>;
+export function attemptOnce<T>(c: Call<T>, ticket: RoundTicket): Promise<Attempted<T>>;
+export async function attemptOnce<T>(c: Call<T>, ticket?: RoundTicket): Promise<Attempted<T>> {
   const s = c.s;
   let admitted: readonly Strategy[] = [];
   if (s.strategies.length > 0) {
     try {
-      const gate = await admit(c);
+      const gate = await admit(c, ticket?.signal);
       admitted = gate.admitted;
       if (gate.refusal !== undefined) {
-        await release(c, admitted, { verdict: 'ignored', throttled: false, timedOut: false, durationMs: 0 });
+        await release(c, c.attempt + 1, admitted, { verdict: 'ignored', throttled: false, timedOut: false, durationMs: 0 });
         return { kind: 'refused', refusal: gate.refusal };
       }
     } catch (error) {
@@ -88,13 +107,20 @@ export async function attemptOnce<T>(c: Call<T>): Promise<Attempted<T>> {
       throw error;
     }
   }
+  if (ticket?.signal.aborted === true) {
+    // The round ended while this hedge waited to be admitted: it never starts.
+    await release(c, c.attempt + 1, admitted, { verdict: 'ignored', throttled: false, timedOut: false, durationMs: 0 });
+    return { kind: 'cancelled' };
+  }
   const n = ++c.attempt;
   const t0 = c.now();
   const scope = c.scope;
   let controller: AbortController | undefined;
   let unlink: (() => void) | undefined;
   let timer: AbortController | undefined;
-  if (scope !== undefined || s.attemptTimeout !== undefined) {
+  let mine: AbortController | undefined;
+  let unrelay: (() => void) | undefined;
+  if (scope !== undefined || s.attemptTimeout !== undefined || ticket !== undefined) {
     const own = (controller = new AbortController());
     if (scope !== undefined) {
       const link = (): void => own.abort(scope.signal.reason);
@@ -106,18 +132,28 @@ export async function attemptOnce<T>(c: Call<T>): Promise<Attempted<T>> {
       timer = new AbortController();
       s.clock.sleep(limit, timer.signal).then(() => own.abort(new AttemptTimeoutError(limit, n)), noop);
     }
+    if (ticket !== undefined) {
+      // The function's signal also aborts when the round cancels it (until it settles); the
+      // wait races only the rest.
+      const fnSide = (mine = new AbortController());
+      own.signal.addEventListener('abort', () => fnSide.abort(own.signal.reason), { once: true });
+      const cancel = (): void => fnSide.abort(ticket.signal.reason);
+      ticket.signal.addEventListener('abort', cancel, { once: true });
+      unrelay = () => ticket.signal.removeEventListener('abort', cancel);
+    }
   }
   let failed = false;
   let value: unknown;
   let error: unknown;
   try {
-    const out = c.invoke(new Context(n, s.maxRetries + 1 - n, controller));
+    const out = c.invoke(new Context(n, s.maxRetries + 1 - n, mine ?? controller));
     value = await (controller === undefined ? out : raceAbort(out, controller.signal));
   } catch (thrown) {
     failed = true;
     error = thrown;
   }
   unlink?.();
+  unrelay?.();
   timer?.abort();
   const durationMs = c.now() - t0;
   const stopped = scope?.stop !== undefined;
@@ -129,33 +165,44 @@ export async function attemptOnce<T>(c: Call<T>): Promise<Attempted<T>> {
   let verdict: AttemptVerdict = 'ignored';
   let rejected = false;
   let report: AttemptReport | undefined;
+  // Read afresh: the round may have aborted the ticket while the attempt ran.
+  let cancelled = ticket !== undefined && (ticket.signal.aborted as boolean) && !stopped;
   try {
-    if (!failed) rejected = s.retryOnResult !== undefined && s.retryOnResult(value as T);
-    if (!stopped && (failed || rejected)) {
+    if (!failed && !cancelled) rejected = s.retryOnResult !== undefined && s.retryOnResult(value as T);
+    if (!stopped && !cancelled && (failed || rejected)) {
       const retryIfAnswer = failed && !matchesAny(s.abortOn, error) ? await askRetryIf(c, error) : undefined;
       decision = decide(s, {
         operationName: c.name, attempt: n, kind: failed ? 'error' : 'result', error, result: value, retryIfAnswer,
         previousDelay: n > 1 ? c.delay : undefined, elapsed: () => c.elapsed(), now: () => s.clock.now(),
       });
     }
-    if (!failed && !rejected) verdict = 'success';
+    // In a round, the attempt that ends it claims it; one that comes second is a loser.
+    const ends = (!failed && !rejected) || (decision !== undefined && !decision.retry && decision.reason === 'non-retryable');
+    if (ticket !== undefined && !stopped && !cancelled && ends && !ticket.claim()) cancelled = true;
+    if (cancelled) decision = undefined;
+    else if (!failed && !rejected) verdict = 'success';
     else if (decision !== undefined && decision.verdict !== 'permanent') verdict = 'failure';
   } finally {
     // Whatever happened above, the attempt is over for the strategies that let it through.
     report = { verdict, throttled: decision?.verdict === 'throttling', timedOut: failed && isTimeoutError(error), error, durationMs };
-    ended(c, n, t0, durationMs, failed ? 'error' : rejected ? 'result' : 'success', error, value);
-    if (admitted.length > 0) await release(c, admitted, report);
+    ended(c, n, t0, durationMs, failed ? 'error' : rejected ? 'result' : 'success', error, value, ticket?.hedge === true, cancelled);
+    if (admitted.length > 0) await release(c, n, admitted, report);
   }
   if (stopped || c.scope?.stop !== undefined) return { kind: 'stopped' };
-  if (!failed && !rejected) return { kind: 'success', value: value as T };
+  if (cancelled) return { kind: 'cancelled', durationMs };
+  if (!failed && !rejected) return { kind: 'success', value: value as T, durationMs };
   c.last = failed ? { kind: 'error', error } : { kind: 'result', result: value };
   return { kind: 'failed', decision: decision!, report };
 }
 
-/** Reports the attempt's end to the observers and, when kept, to the call's log. */
-function ended<T>(c: Call<T>, n: number, t0: number, durationMs: number, outcome: 'success' | 'error' | 'result', error: unknown, value: unknown): void {
+/**
+ * Reports the attempt's end to the observers and, when kept, to the call's log. A hedge, and
+ * a round's loser (`cancelled`), say so; a loser's error is not one of the call's errors.
+ */
+function ended<T>(c: Call<T>, n: number, t0: number, durationMs: number, outcome: 'success' | 'error' | 'result', error: unknown, value: unknown,
+  hedge: boolean, cancelled: boolean): void {
   const s = c.s;
-  if (outcome === 'error') c.errors?.push(error);
+  if (outcome === 'error' && !cancelled) c.errors?.push(error);
   c.log?.push(Object.freeze({
     operationName: c.name, attemptNumber: n, delay: c.delay, success: outcome === 'success',
     ...(outcome === 'error' ? { error: summarizeError(error) } : {}), timestamp: t0, durationMs,
@@ -164,5 +211,6 @@ function ended<T>(c: Call<T>, n: number, t0: number, durationMs: number, outcome
   notify(s.observers, 'attemptEnded', Object.freeze({
     operationName: c.name, attempt: n, delay: c.delay, outcome,
     ...(outcome === 'error' ? { error } : { result: value }), timestamp: t0, durationMs,
+    ...(hedge ? { hedge } : {}), ...(cancelled ? { cancelled } : {}),
   }), s.report);
 }

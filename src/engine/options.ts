@@ -1,6 +1,8 @@
 import type { ErrorClassifier } from '../decision/classifier.js';
 import type { DelayInfo } from '../decision/decide.js';
 import type { CallObserver } from '../observers/observer.js';
+import type { FallbackOptions } from '../strategies/fallback.js';
+import type { HedgingOptions } from '../strategies/hedging-options.js';
 import type { Strategy } from '../strategies/strategy.js';
 import type { Clock } from './clock.js';
 import type { ErrorClass, GiveUpEvent, HookName, JitterStrategy, RetryEvent, RetryIfInfo } from './types.js';
@@ -71,6 +73,23 @@ export interface RetryOptions<T = unknown> {
    * `maxDelay`, raised to a Retry-After, and bounded by the deadline, as every delay is.
    */
   readonly delayFn?: (info: DelayInfo) => number | undefined;
+  /**
+   * Hedging, for idempotent work only: when an attempt is slow, start another copy and take
+   * the first success; the others' signals abort. Off unless given. Each hedge counts as a
+   * retry (`maxRetries` bounds attempts of every kind) and asks the budget like one; the
+   * breaker and the rate limiter see every attempt. See docs/hedging.md.
+   * @example { delay: 'p95' }  // hedge the slowest 5% of attempts
+   */
+  readonly hedging?: HedgingOptions;
+  /**
+   * What the call fulfils with when it gives up, instead of rejecting: a `value`, or a
+   * `handler` of the give-up; `on` picks the reasons (default: all but `'aborted'`). A handler
+   * that fails never hides the original error: the call rejects with it. See docs/hedging.md.
+   * The value is not checked against the function's result type (that would make
+   * `RetryOptions<T>` invariant in `T`); write `FallbackOptions<YourType>` to have it checked.
+   * @example { value: [], on: ['circuit-open'] }
+   */
+  readonly fallback?: FallbackOptions;
   /** Called before each retry's delay; the loop awaits a returned promise (never past `timeout` or `signal`). */
   readonly onRetry?: (event: RetryEvent<T>) => void | PromiseLike<void>;
   /** Called once per call that succeeds. */
@@ -96,7 +115,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'maxRetries', 'initialDelay', 'backoffBase', 'maxDelay', 'jitter', 'retryOn', 'retryIf', 'abortOn',
   'retryOnResult', 'timeout', 'attemptTimeout', 'signal', 'operationName', 'registry', 'observers', 'circuitBreaker',
   'budget', 'rateLimiter', 'strategies', 'classify', 'delayFn', 'onRetry', 'onSuccess', 'onGiveUp', 'onHookError',
-  'wrapError', 'clock', 'random',
+  'wrapError', 'clock', 'random', 'hedging', 'fallback',
 ]);
 
 /**

@@ -1,5 +1,5 @@
 /**
- * What a call that gave up rejects with (API.md section 7 of the contract, in short): the last
+ * What a call that gave up rejects with: the last
  * attempt's error, unchanged, unless `wrapError` asks for a `RetryExhaustedError`; the
  * caller's `signal.reason` when aborted; a `RetryTimeoutError` at the deadline; the strategy's
  * own error when one refused before an attempt (a `CircuitOpenError`); the error itself when

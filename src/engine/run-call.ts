@@ -4,23 +4,29 @@
  * `retry`, `fn.apply(this, args)` for the wrappers); everything else happens here:
  *
  *     call started → strategies' callStarted
- *     for each attempt: attemptOnce (admission, the attempt, the decision, release)
+ *     for each attempt: attemptOnce (admission, the attempt, the decision, release),
+ *       or with `hedging`, a hedged round of attempts (hedged-step.ts)
  *       success → done; refused → give up; not retryable → give up
  *       strategies' allowRetry (the budget) → retry scheduled (onRetry) → wait the delay
  *     strategies' callEnded → call ended (onSuccess / onGiveUp, the registry)
+ *     a give-up the `fallback` covers → its value instead
  *
  * Every wait on something outside the library (an attempt, a hook, a predicate, a strategy, a
  * delay) goes through `Call.wait`, so the call's `timeout` and `signal` bound it.
  */
 import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
-import { notify } from '../observers/notify.js';
+import { notify, notifyPolicy } from '../observers/notify.js';
 import { ask, isThenable } from '../strategies/ask.js';
+import { useFallback, type FallbackPlan } from '../strategies/fallback.js';
 import type { Strategy } from '../strategies/strategy.js';
+import { allowRetry } from './allow-retry.js';
 import { attemptOnce } from './attempt.js';
 import { Call, type Invoke } from './call.js';
+import { hedgedStep } from './hedged-step.js';
 import { failureOf, type Ending } from './outcome.js';
 import { Scope } from './scope.js';
 import type { CallSettings } from './settings.js';
+import type { GiveUpReason } from './types.js';
 
 export type { Invoke } from './call.js';
 
@@ -67,7 +73,23 @@ export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invok
     }), s.report);
   }
   if (ending.ok) return ending.value;
+  if (s.fallback !== undefined && ending.internal !== true && s.fallback.on.has(ending.reason)) {
+    return fallBack(c, s.fallback as FallbackPlan<T>, ending.reason, failure, elapsedMs);
+  }
   throw failure;
+}
+
+/** The call's fallback value for a give-up it covers (`strategies/fallback.ts`). */
+function fallBack<T>(c: Call<T>, plan: FallbackPlan<T>, reason: GiveUpReason, failure: unknown, elapsedMs: number): Promise<T> {
+  const s = c.s;
+  const last = c.last === undefined ? {} : c.last.kind === 'error' ? { error: c.last.error } : { result: c.last.result as T };
+  const event = Object.freeze({
+    operationName: c.name, attempt: c.attempt, ...last, delay: 0, retriesLeft: Math.max(0, s.maxRetries + 1 - c.attempt), elapsedMs, reason, failure,
+  });
+  return useFallback(plan, event, {
+    report: (error) => s.report(error, 'fallback', c.name),
+    event: (type, details) => notifyPolicy(s.observers, s.report, 'fallback', type, c.name, s.clock.now(), details),
+  });
 }
 
 /** The attempts of the call, until it succeeds or gives up. */
@@ -83,18 +105,14 @@ async function attempts<T>(c: Call<T>): Promise<Ending<T>> {
   try {
     if (s.strategies.length > 0) await tellStrategies(c, 'callStarted');
     for (;;) {
-      const attempt = await attemptOnce(c);
+      const attempt = s.hedging === undefined ? await attemptOnce(c) : await hedgedStep(c, s.hedging);
       if (attempt.kind === 'success') return { ok: true, value: attempt.value };
       if (attempt.kind === 'stopped') return stopped(c);
       if (attempt.kind === 'refused') return { ok: false, reason: attempt.refusal.reason, error: attempt.refusal.error };
       const decision = attempt.decision;
       if (!decision.retry) return { ok: false, reason: decision.reason };
-      for (const strategy of s.strategies) {
-        if (strategy.allowRetry === undefined) continue;
-        let answer = ask(strategy, 'allowRetry', { operationName: c.name, attempt: c.attempt }, attempt.report);
-        if (isThenable(answer)) answer = await c.wait(answer);
-        if (answer !== true) return { ok: false, reason: answer.reason };
-      }
+      const granted = await allowRetry(c, attempt.report);
+      if (granted !== true) return { ok: false, reason: granted.reason };
       c.lastRetryAfterTimeout = attempt.report.timedOut;
       if (s.observers.length > 0) {
         const pending = notify(s.observers, 'retryScheduled', Object.freeze({

@@ -13,6 +13,8 @@ import type { ErrorReporter } from '../observers/notify.js';
 import type { CallObserver } from '../observers/observer.js';
 import { defaultRegistry } from '../registry/default-registry.js';
 import { orderStrategies } from '../strategies/order.js';
+import { normalizeFallback, type FallbackPlan } from '../strategies/fallback.js';
+import { normalizeHedging, type HedgingPlan } from '../strategies/hedging-options.js';
 import type { Strategy } from '../strategies/strategy.js';
 import { systemClock, type Clock } from './clock.js';
 import { KNOWN_OPTIONS, type RetryOptions } from './options.js';
@@ -36,6 +38,10 @@ export interface CallSettings<T = unknown> extends DecisionRules {
   /** Reports a hook, observer or predicate that failed (and counts it in the registry). */
   readonly report: ErrorReporter;
   readonly wrapError: boolean;
+  /** Set when the call hedges: its attempt step is a hedged round. */
+  readonly hedging: HedgingPlan | undefined;
+  /** Set when the call has a fallback for (some) give-ups. */
+  readonly fallback: FallbackPlan<unknown> | undefined;
   readonly clock: Clock;
   /** The call reads the clock: something reports or bounds a time (observers, a deadline, a predicate's info, an error's `elapsedMs`). */
   readonly timed: boolean;
@@ -83,8 +89,9 @@ function checkPlugin<P>(option: string, value: unknown, methods: readonly string
 }
 
 function checkList<P>(option: string, value: unknown, methods: readonly string[], what: string): readonly P[] {
-  if (!Array.isArray(value)) typeFail(option, `an array of ${what}s`, value);
-  return value.map((item: unknown, i: number) => checkPlugin<P>(`${option}[${i}]`, item, methods, what));
+  if (!Array.isArray(value)) typeFail(option, `an array of ${what === 'strategy' ? 'strategies' : `${what}s`}`, value);
+  const article = /^[aeiou]/.test(what) ? 'an' : 'a';
+  return value.map((item: unknown, i: number) => checkPlugin<P>(`${option}[${i}]`, item, methods, `${article} ${what}`));
 }
 
 function checkClassifiers(value: unknown): readonly ErrorClassifier[] {
@@ -136,15 +143,17 @@ export function normalizeOptions<T>(options: RetryOptions<T> | undefined): CallS
   if (registry !== undefined) observers.push(registry);
   if (hooks !== undefined) observers.push(hooks);
   for (const observer of extra) observers.push(observer);
-  const strategy = (name: string): Strategy | undefined =>
-    o[name] === undefined ? undefined : checkPlugin<Strategy>(name, o[name], STRATEGY_METHODS, 'a strategy');
-  const strategies = orderStrategies(strategy('rateLimiter'), strategy('circuitBreaker'), strategy('budget'),
+  const strategy = (name: string, what: string): Strategy | undefined =>
+    o[name] === undefined ? undefined : checkPlugin<Strategy>(name, o[name], STRATEGY_METHODS, `${what} or another strategy`);
+  const strategies = orderStrategies(strategy('rateLimiter', 'an AdaptiveRateLimiter'), strategy('circuitBreaker', 'a CircuitBreaker'),
+    strategy('budget', 'a RetryBudget'),
     o.strategies === undefined ? [] : checkList<Strategy>('strategies', o.strategies, STRATEGY_METHODS, 'strategy'));
   const report: ErrorReporter = (error, hook, name) => {
     reportHookError(error, hook, onHookError, name);
     (registry as { hookFailed?: (name: string) => void } | undefined)?.hookFailed?.(name);
   };
   const wrapError = o.wrapError === undefined ? false : checkBoolean('wrapError', o.wrapError);
+  const hedging = o.hedging === undefined ? undefined : normalizeHedging(o.hedging, maxRetries);
   return {
     maxRetries,
     backoff: normalizeBackoff(options),
@@ -163,7 +172,9 @@ export function normalizeOptions<T>(options: RetryOptions<T> | undefined): CallS
     strategies,
     report,
     wrapError,
+    hedging,
+    fallback: o.fallback === undefined ? undefined : normalizeFallback(o.fallback),
     clock: o.clock === undefined ? systemClock : checkShape<Clock>('clock', o.clock, ['now', 'sleep'], 'a clock'),
-    timed: observers.length > 0 || timeout !== undefined || retryIf !== undefined || retryOnResult !== undefined || delayFn !== undefined || wrapError,
+    timed: observers.length > 0 || hedging !== undefined || timeout !== undefined || retryIf !== undefined || retryOnResult !== undefined || delayFn !== undefined || wrapError,
   };
 }

@@ -4,12 +4,15 @@ import { attemptsText, causeOf, nameAfterClass, readErrorArgs, sentence, type Er
 
 /** The fields of a {@link RetryExhaustedError}. */
 export interface RetryExhaustedDetails {
+  /** The operation of the call that gave up. */
   readonly operationName: string;
+  /** Why the call gave up. */
   readonly reason: GiveUpReason;
   /** One entry per attempt that failed with an error, in order. */
   readonly errors: readonly unknown[];
   /** Every attempt of the call, as the registry records them. */
   readonly attempts: readonly RetryAttempt[];
+  /** Time from the call's start to its end, in ms. */
   readonly elapsedMs: number;
   /** The last error (also `cause`). */
   readonly cause?: unknown;
@@ -34,8 +37,11 @@ export type RetryExhaustedInit = Partial<RetryExhaustedDetails> & ErrorDetails;
 export class RetryExhaustedError extends Error {
   /** The operation's name; `undefined` when the error was built without it. */
   readonly operationName: string | undefined;
+  /** Why the call gave up: `'exhausted'` (the default when built by hand), `'non-retryable'`, `'budget'`... */
   readonly reason: GiveUpReason;
+  /** One entry per attempt that failed with an error, in order; the last is `cause`. Empty when built without them. */
   readonly errors: readonly unknown[];
+  /** Every attempt of the call, as the registry records them. Empty when built without them. */
   readonly attempts: readonly RetryAttempt[];
   /** Time from the call's start to its end, in ms; `undefined` when built without it. */
   readonly elapsedMs: number | undefined;

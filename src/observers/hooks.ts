@@ -1,6 +1,6 @@
 /**
  * The hooks `onRetry`, `onSuccess` and `onGiveUp` as one observer of the event stream: each
- * hook receives the `RetryEvent` (or `GiveUpEvent`) of API.md's contract, built from the
+ * hook receives the documented `RetryEvent` (or `GiveUpEvent`), built from the
  * engine's events. `onRetry`'s promise is returned, so the call waits for it (never past its
  * deadline or signal).
  */

@@ -11,8 +11,8 @@ import type { CallObserver } from './observer.js';
 /** Where an observer's failure goes: `reportHookError`, and the registry's count of them. */
 export type ErrorReporter = (error: unknown, hook: HookName, operationName: string) => void;
 
-/** The observer methods that carry a call's events. */
-export type CallEventName = 'callStarted' | 'attemptEnded' | 'retryScheduled' | 'callEnded';
+/** The observer methods that carry a call's events (a hedged round's own are policy events). */
+export type CallEventName = 'callStarted' | 'attemptEnded' | 'retryScheduled' | 'callEnded' | 'policyEvent';
 
 type EventOf<M extends CallEventName> = Parameters<NonNullable<CallObserver[M]>>[0];
 
@@ -49,4 +49,11 @@ export function notify<M extends CallEventName>(observers: readonly CallObserver
     (pending ??= []).push(settled);
   }
   return pending;
+}
+
+/** Sends a policy event of the engine's own (`'hedging'`, `'fallback'`) about a call of `operationName`. */
+export function notifyPolicy(observers: readonly CallObserver[], report: ErrorReporter, policy: 'hedging' | 'fallback', type: string,
+  operationName: string, timestamp: number, details: Readonly<Record<string, unknown>>): void {
+  if (observers.length === 0) return;
+  notify(observers, 'policyEvent', Object.freeze({ policy, name: policy, type, timestamp, operationName, ...details }), report);
 }

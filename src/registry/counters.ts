@@ -13,6 +13,10 @@ export class Counters {
   /** Attempts of finished calls, for `averageAttempts`. */
   finishedAttempts = 0;
   totalDelayMs = 0;
+  hedges = 0;
+  hedgesWon = 0;
+  cancelledAttempts = 0;
+  fallbacks = 0;
   readonly giveUpReasons = new Map<GiveUpReason, number>();
 
   callStarted(): void {
@@ -20,9 +24,13 @@ export class Counters {
     this.inFlight++;
   }
 
-  attemptEnded(attemptNumber: number): void {
+  /** `won`: a hedge whose success the call returned; `cancelled`: a hedged round's loser. */
+  attemptEnded(attemptNumber: number, hedge: boolean, won: boolean, cancelled: boolean): void {
     this.attempts++;
     if (attemptNumber > 1) this.retries++;
+    if (hedge) this.hedges++;
+    if (won) this.hedgesWon++;
+    if (cancelled) this.cancelledAttempts++;
   }
 
   callEnded(attempts: number, totalDelayMs: number, reason: GiveUpReason | undefined): void {
@@ -42,6 +50,7 @@ export class Counters {
   reset(): void {
     this.calls = this.inFlight = this.successes = this.failures = this.attempts = this.retries = 0;
     this.successesAfterRetry = this.finishedAttempts = this.totalDelayMs = 0;
+    this.hedges = this.hedgesWon = this.cancelledAttempts = this.fallbacks = 0;
     this.giveUpReasons.clear();
   }
 
@@ -56,6 +65,10 @@ export class Counters {
     this.successesAfterRetry += other.successesAfterRetry;
     this.finishedAttempts += other.finishedAttempts;
     this.totalDelayMs += other.totalDelayMs;
+    this.hedges += other.hedges;
+    this.hedgesWon += other.hedgesWon;
+    this.cancelledAttempts += other.cancelledAttempts;
+    this.fallbacks += other.fallbacks;
     for (const [reason, count] of other.giveUpReasons) {
       this.giveUpReasons.set(reason, (this.giveUpReasons.get(reason) ?? 0) + count);
     }
@@ -77,6 +90,10 @@ export class Counters {
       averageAttempts: finished === 0 ? 0 : this.finishedAttempts / finished,
       successRate: finished === 0 ? 0 : this.successes / finished,
       totalDelayMs: this.totalDelayMs,
+      hedges: this.hedges,
+      hedgesWon: this.hedgesWon,
+      cancelledAttempts: this.cancelledAttempts,
+      fallbacks: this.fallbacks,
       giveUpReasons,
     };
   }

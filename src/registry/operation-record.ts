@@ -83,8 +83,9 @@ export class OperationRecord {
     if (this.live) this.host.touch(this);
   }
 
-  attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcomeKind, error: unknown, timestamp: number, durationMs: number): void {
-    this.counters.attemptEnded(attemptNumber);
+  attemptEnded(attemptNumber: number, delay: number, outcome: AttemptOutcomeKind, error: unknown, timestamp: number, durationMs: number,
+    hedge = false, cancelled = false): void {
+    this.counters.attemptEnded(attemptNumber, hedge, hedge && !cancelled && outcome === 'success', cancelled);
     if (!this.live) return;
     if (attemptNumber === 1) this.lastCallAt = timestamp;
     let summary: ErrorSummary | undefined;

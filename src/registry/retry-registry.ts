@@ -33,7 +33,9 @@ function checkBound(option: string, value: unknown, fallback: number): number {
  * registry.getStatistics('users.get').operations['users.get']?.successRate; // 1
  */
 export class RetryRegistry implements CallObserver, RecordHost {
+  /** Attempts kept per operation (`maxHistoryPerOperation` option, default 100). */
   readonly maxHistoryPerOperation: number;
+  /** Operations kept before the least recently used is evicted (`maxOperations` option, default 1000). */
   readonly maxOperations: number;
   /** The figures of evicted operations, which stay in the totals. */
   readonly #retired = new Counters();
@@ -127,7 +129,8 @@ export class RetryRegistry implements CallObserver, RecordHost {
 
   /** An attempt has ended: counted, and kept in the operation's history. */
   attemptEnded(event: AttemptEndedEvent): void {
-    this.#live(event.operationName)?.attemptEnded(event.attempt, event.delay, event.outcome, event.error, event.timestamp, event.durationMs);
+    this.#live(event.operationName)?.attemptEnded(event.attempt, event.delay, event.outcome, event.error, event.timestamp, event.durationMs,
+      event.hedge === true, event.cancelled === true);
     this.#relay('attemptEnded', event);
   }
 
@@ -142,8 +145,15 @@ export class RetryRegistry implements CallObserver, RecordHost {
     this.#relay('callEnded', event);
   }
 
-  /** A policy's event: relayed to subscribers. */
+  /**
+   * A policy's event: relayed to subscribers. A call's fallback, which comes just after the
+   * call ended, is counted in `fallbacks`.
+   */
   policyEvent(event: PolicyEvent): void {
+    if (event.policy === 'fallback' && event.type === 'used' && event.operationName !== undefined) {
+      const record = this.#records.get(event.operationName);
+      if (record !== undefined) record.counters.fallbacks++;
+    }
     for (const observer of this.#observers) {
       try {
         observer.policyEvent?.(event);

@@ -7,8 +7,11 @@ import type { ErrorSummary, GiveUpReason, HookName, RetryAttempt } from '../engi
 export interface CallFigures {
   /** Calls started. `calls = successes + failures + inFlight`. */
   readonly calls: number;
+  /** Calls started and not yet ended. */
   readonly inFlight: number;
+  /** Calls that ended with a value. */
   readonly successes: number;
+  /** Calls that ended with an error (every give-up, whatever its reason). */
   readonly failures: number;
   /** Attempts made (first attempts and retries, finished calls and calls in flight). */
   readonly attempts: number;
@@ -22,6 +25,15 @@ export interface CallFigures {
   readonly successRate: number;
   /** Time spent waiting between attempts, summed over finished calls, in ms. */
   readonly totalDelayMs: number;
+  /** Attempts started by hedging (`hedging` option); each is also counted in `retries`. */
+  readonly hedges: number;
+  /** Hedges whose success was the call's result. */
+  readonly hedgesWon: number;
+  /** Attempts cancelled because another attempt of their call won (hedged rounds' losers). */
+  readonly cancelledAttempts: number;
+  /** Calls that gave up and fulfilled with their `fallback` instead (they count in `failures` too). */
+  readonly fallbacks: number;
+  /** Failed calls by give-up reason; a reason no call gave up for is absent. They add up to `failures`. */
   readonly giveUpReasons: Partial<Record<GiveUpReason, number>>;
 }
 
@@ -29,12 +41,14 @@ export interface CallFigures {
 export interface OperationStatistics extends CallFigures {
   /** Hooks, observers and predicates that threw during this operation's calls (each printed once; see `onHookError`). */
   readonly hookErrors: number;
+  /** The operation's name, as calls report under it (`operationName`, or the function or method name). */
   readonly operationName: string;
   /**
    * Failed attempts by error name (a thrown non-error counts under its type, e.g. `string`).
    * At most 100 names are kept per operation; later new names count under `'(other)'`.
    */
   readonly errorCounts: Record<string, number>;
+  /** The latest failed attempt's error (name, message cut to 1,024 characters, code); absent until one fails. */
   readonly lastError?: ErrorSummary;
   /** When the latest call's first attempt started (clock time). */
   readonly lastCallAt?: number;
@@ -46,6 +60,7 @@ export interface RetryStatistics extends CallFigures {
   readonly totalOperations: number;
   /** Operations evicted (least recently used first) to stay within `maxOperations`. */
   readonly evictedOperations: number;
+  /** Each operation held now, by name (one key when asked for one operation; none when it is unknown). */
   readonly operations: Record<string, OperationStatistics>;
 }
 
@@ -54,14 +69,26 @@ export type RetryHistory = Record<string, RetryAttempt[]>;
 
 /** What a registry listener receives: every attempt, and every call's end. */
 export type RegistryEvent =
-  | { readonly type: 'attempt'; readonly attempt: RetryAttempt }
   | {
+      /** An attempt ended. */
+      readonly type: 'attempt';
+      /** The attempt, as the history keeps it. */
+      readonly attempt: RetryAttempt;
+    }
+  | {
+      /** A call ended. */
       readonly type: 'call';
+      /** The operation the call was recorded under. */
       readonly operationName: string;
+      /** Whether the call ended with a value. */
       readonly success: boolean;
+      /** Attempts the call made. */
       readonly attempts: number;
+      /** Time the call spent waiting between attempts, in ms. */
       readonly totalDelayMs: number;
+      /** Time from the call's start to its end, in ms. */
       readonly elapsedMs: number;
+      /** Why the call gave up; absent when it succeeded. */
       readonly reason?: GiveUpReason;
     };
 

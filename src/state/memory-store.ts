@@ -1,4 +1,4 @@
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { CellOwner, Change, StateCell, StateStore } from './store.js';
 
 /**

@@ -18,7 +18,7 @@
  *
  * This file holds types only.
  */
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 
 /** An answer that may come now or later. */
 export type Maybe<T> = T | Promise<T>;

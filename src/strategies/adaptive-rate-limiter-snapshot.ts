@@ -10,11 +10,19 @@ export interface RateCut {
 
 /** A plain snapshot of an `AdaptiveRateLimiter`, from `AdaptiveRateLimiter.toJSON`. */
 export interface AdaptiveRateLimiterSnapshot {
+  /** What the snapshot is of: an adaptive rate limiter. */
   readonly kind: 'adaptive-rate-limiter';
+  /** The limiter's `name`. */
   readonly name: string;
+  /** The store's time when it was taken. */
   readonly takenAt: number;
   /** The stored cut, with the rates this process had measured and was sending at. */
-  readonly state: Readonly<RateCut> & { readonly fillRate: number; readonly measuredTxRate: number };
+  readonly state: Readonly<RateCut> & {
+    /** The rate attempts were let through at, in attempts per second. */
+    readonly fillRate: number;
+    /** The smoothed rate attempts had been ending at, in attempts per second. */
+    readonly measuredTxRate: number;
+  };
 }
 
 /** The fields of an `initialState` snapshot, checked; `undefined` when none was given. */

@@ -1,5 +1,5 @@
 /** The option, statistics and snapshot types of {@link AdaptiveRateLimiter}. */
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { StateStore } from '../state/store.js';
 import type { AdaptiveRateLimiterSnapshot } from './adaptive-rate-limiter-snapshot.js';
 
@@ -67,6 +67,7 @@ export interface AdaptiveRateLimiterStats {
   readonly lastMaxRate: number;
   /** Tokens in the bucket, between 0 and `maxCapacity`. */
   readonly tokens: number;
+  /** The bucket's size now, in tokens: what one second at the fill rate buys, at least `minCapacity`. */
   readonly maxCapacity: number;
   /**
    * Callers told to wait that have not asked again yet. A caller that never comes back (it gave

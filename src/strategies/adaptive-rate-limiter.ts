@@ -64,11 +64,17 @@ const EPSILON = 1e-9;
  */
 export class AdaptiveRateLimiter implements Strategy {
   readonly name: string;
+  /** The `beta` in effect: the {@link AdaptiveRateLimiterOptions.beta | option} given, or its default. */
   readonly beta: number;
+  /** The `scaleConstant` in effect: the {@link AdaptiveRateLimiterOptions.scaleConstant | option} given, or its default. */
   readonly scaleConstant: number;
+  /** The `smooth` in effect: the {@link AdaptiveRateLimiterOptions.smooth | option} given, or its default. */
   readonly smooth: number;
+  /** The `minFillRate` in effect: the {@link AdaptiveRateLimiterOptions.minFillRate | option} given, or its default. */
   readonly minFillRate: number;
+  /** The `minCapacity` in effect: the {@link AdaptiveRateLimiterOptions.minCapacity | option} given, or its default. */
   readonly minCapacity: number;
+  /** The `measurementIntervalMs` in effect: the {@link AdaptiveRateLimiterOptions.measurementIntervalMs | option} given, or its default. */
   readonly measurementIntervalMs: number;
   readonly #cell: StateCell<RateCut>;
   readonly #events: PolicyEvents;

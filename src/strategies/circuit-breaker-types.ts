@@ -1,11 +1,13 @@
 /** The option, statistics, event and snapshot types of `CircuitBreaker`. */
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { StateStore } from '../state/store.js';
 import type { BreakerState, CircuitState } from './circuit-breaker-state.js';
 
 /** What `CircuitBreaker.onStateChange` listeners receive: one frozen object per transition. */
 export interface CircuitStateChange {
+  /** The state the breaker left. */
   readonly from: CircuitState;
+  /** The state the breaker entered. */
   readonly to: CircuitState;
   /**
    * When the transition happened, in the store's time (the clock's, in memory). For open →
@@ -46,15 +48,22 @@ export interface CircuitBreakerOptions {
 
 /** A plain snapshot of a `CircuitBreaker`'s stored state, from `CircuitBreaker.toJSON`. */
 export interface CircuitBreakerSnapshot {
+  /** What the snapshot is of: a circuit breaker. */
   readonly kind: 'circuit-breaker';
+  /** The breaker's `name`. */
   readonly name: string;
   /** The store's time when it was taken. */
   readonly takenAt: number;
-  readonly state: Readonly<Omit<BreakerState, 'probes'>> & { readonly probes?: unknown };
+  /** The stored state: where the circuit stands, its counts, and its half-open trials. */
+  readonly state: Readonly<Omit<BreakerState, 'probes'>> & {
+    /** The half-open trials in flight when it was taken; not read back by `initialState`. */
+    readonly probes?: unknown;
+  };
 }
 
 /** A snapshot of a `CircuitBreaker`, from `CircuitBreaker.stats`. */
 export interface CircuitBreakerStats {
+  /** The state now (reading it may move an open circuit whose `resetTimeout` ran out to half-open). */
   readonly state: CircuitState;
   /** Whether `CircuitBreaker.isolate` holds the circuit open. */
   readonly isolated: boolean;

@@ -47,11 +47,17 @@ const KIND = 'circuit-breaker';
  */
 export class CircuitBreaker implements Strategy {
   readonly name: string;
+  /** The `failureThreshold` in effect: the {@link CircuitBreakerOptions.failureThreshold | option} given, or its default. */
   readonly failureThreshold: number;
+  /** The `failureRateThreshold` in effect: the {@link CircuitBreakerOptions.failureRateThreshold | option} given, or its default. */
   readonly failureRateThreshold: number | undefined;
+  /** The `minimumCalls` in effect: the {@link CircuitBreakerOptions.minimumCalls | option} given, or its default. */
   readonly minimumCalls: number;
+  /** The `windowMs` in effect: the {@link CircuitBreakerOptions.windowMs | option} given, or its default. */
   readonly windowMs: number;
+  /** The `resetTimeout` in effect: the {@link CircuitBreakerOptions.resetTimeout | option} given, or its default. */
   readonly resetTimeout: number;
+  /** The `halfOpenMaxCalls` in effect: the {@link CircuitBreakerOptions.halfOpenMaxCalls | option} given, or its default. */
   readonly halfOpenMaxCalls: number;
   readonly #cell: StateCell<BreakerState>;
   readonly #listeners = new Listeners<CircuitStateChange>('CircuitBreaker onStateChange');

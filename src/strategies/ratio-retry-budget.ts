@@ -1,4 +1,4 @@
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { PolicyEvent } from '../observers/observer.js';
 import type { StateCell, StateStore } from '../state/store.js';
 import { retryAnswer } from './budget-strategy.js';
@@ -47,9 +47,13 @@ export interface RatioBudgetState {
 
 /** A plain snapshot of a {@link RatioRetryBudget}'s window, from {@link RatioRetryBudget.toJSON}. */
 export interface RatioRetryBudgetSnapshot {
+  /** What the snapshot is of: a ratio retry budget. */
   readonly kind: 'ratio-retry-budget';
+  /** The budget's `name`. */
   readonly name: string;
+  /** The store's time when it was taken. */
   readonly takenAt: number;
+  /** The calls and retries counted in each bucket of the window. */
   readonly state: Readonly<RatioBudgetState>;
 }
 
@@ -86,8 +90,11 @@ const BUCKETS = 10;
  */
 export class RatioRetryBudget implements Strategy {
   readonly name: string;
+  /** The `ratio` in effect: the {@link RatioRetryBudgetOptions.ratio | option} given, or its default. */
   readonly ratio: number;
+  /** The `minRetriesPerSecond` in effect: the {@link RatioRetryBudgetOptions.minRetriesPerSecond | option} given, or its default. */
   readonly minRetriesPerSecond: number;
+  /** The `windowMs` in effect: the {@link RatioRetryBudgetOptions.windowMs | option} given, or its default. */
   readonly windowMs: number;
   /** Retries granted per window however little the traffic: `minRetriesPerSecond * windowMs / 1000`. */
   readonly reserve: number;

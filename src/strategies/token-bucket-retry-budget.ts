@@ -1,4 +1,4 @@
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import type { PolicyEvent } from '../observers/observer.js';
 import type { StateCell, StateStore } from '../state/store.js';
 import { retryAnswer } from './budget-strategy.js';
@@ -30,6 +30,7 @@ export interface TokenBucketRetryBudgetOptions {
 export interface TokenBucketRetryBudgetStats {
   /** Tokens left, in [0, capacity]. */
   readonly tokens: number;
+  /** The bucket's size, in tokens. */
   readonly capacity: number;
   /** Ordinary retries that would be granted now, one after another. */
   readonly available: number;
@@ -42,9 +43,13 @@ export interface TokenBucketState {
 
 /** A plain snapshot of a {@link TokenBucketRetryBudget}, from {@link TokenBucketRetryBudget.toJSON}. */
 export interface TokenBucketRetryBudgetSnapshot {
+  /** What the snapshot is of: a token-bucket retry budget. */
   readonly kind: 'token-bucket-retry-budget';
+  /** The budget's `name`. */
   readonly name: string;
+  /** The store's time when it was taken. */
   readonly takenAt: number;
+  /** The tokens in the bucket. */
   readonly state: Readonly<TokenBucketState>;
 }
 
@@ -69,9 +74,13 @@ const KIND = 'token-bucket-retry-budget';
  */
 export class TokenBucketRetryBudget implements Strategy {
   readonly name: string;
+  /** The `capacity` in effect: the {@link TokenBucketRetryBudgetOptions.capacity | option} given, or its default. */
   readonly capacity: number;
+  /** The `retryCost` in effect: the {@link TokenBucketRetryBudgetOptions.retryCost | option} given, or its default. */
   readonly retryCost: number;
+  /** The `timeoutCost` in effect: the {@link TokenBucketRetryBudgetOptions.timeoutCost | option} given, or its default. */
   readonly timeoutCost: number;
+  /** The `successRefund` in effect: the {@link TokenBucketRetryBudgetOptions.successRefund | option} given, or its default. */
   readonly successRefund: number;
   readonly #cell: StateCell<TokenBucketState>;
   readonly #events: PolicyEvents;

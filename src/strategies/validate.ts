@@ -4,7 +4,7 @@
  * (so `{ windowMs: undefined }` cannot erase a default) and throws `TypeError` for a wrong type
  * and `RangeError` for a value out of range.
  */
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 import { systemClock } from '../engine/clock.js';
 import { describe } from '../observers/safe.js';
 import { memoryStore } from '../state/memory-store.js';

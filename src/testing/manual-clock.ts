@@ -1,4 +1,4 @@
-import type { Clock } from '../engine/seams.js';
+import type { Clock } from '../engine/clock.js';
 
 interface Timer {
   readonly due: number;

@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import { moduleNameMapper } from '../../jest.config';
+import { blockFileName, extractBlocks, markdownFiles, packageImports, type CodeBlock } from './support/code-blocks';
+
+// Every TypeScript block of README*.md and docs/**/*.md is type-checked against the package (the
+// `maestro-retry` paths of tsconfig.json point at src/), all blocks in one TypeScript program, and
+// the blocks marked `run` are then run, under tsx, in one child process, and those marked `jest`
+// by Jest, in another. The convention is in docs/contributing.md. Blocks are written to
+// .code-blocks/ (ignored by git) while the test runs.
+const root = resolve(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+const dir = join(root, '.code-blocks', String(process.pid));
+
+/**
+ * Pages written before the code-block convention reached them: their blocks are pieces (names
+ * they use are not declared), so they are not checked yet. Converting a page (`declare` what the
+ * reader supplies, `fragment` what cannot stand alone) and taking it off this list makes its
+ * blocks checked; a listed page that no longer exists fails the test below.
+ */
+const NOT_CHECKED_YET = ['docs/error-packs.md', 'docs/error-packs-network.md', 'docs/hedging.md', 'docs/telemetry.md'];
+
+const blocks = markdownFiles(root)
+  .filter((file) => !NOT_CHECKED_YET.includes(file))
+  .flatMap((file) => extractBlocks(readFileSync(join(root, file), 'utf8'), file));
+const checked = blocks.filter((b) => !b.fragment);
+const where = (b: CodeBlock): string => `${b.file}:${b.line}`;
+const pathOf = (b: CodeBlock): string => join(dir, blockFileName(b));
+
+/** The compiler options of tsconfig.json, for code a user writes: Node's types, not Jest's. */
+function compilerOptions(legacy: boolean): ts.CompilerOptions {
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, legacy ? 'tsconfig.legacy.json' : 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } })!;
+  return { ...config.options, types: ['node'], noEmit: true, noUnusedLocals: false };
+}
+
+/** Parsed source files, shared by the two programs (the standard and the legacy decorator one). */
+const sourceFiles = new Map<string, ts.SourceFile | undefined>();
+function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const parse = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, ...rest) => {
+    const key = typeof languageVersion === 'object' ? `${fileName}\0${languageVersion.languageVersion}\0${languageVersion.impliedNodeFormat}` : `${fileName}\0${languageVersion}`;
+    if (!sourceFiles.has(key)) sourceFiles.set(key, parse(fileName, languageVersion, ...rest));
+    return sourceFiles.get(key);
+  };
+  return host;
+}
+
+/** Type errors per block, with the Markdown file and line they come from. */
+function typeErrors(group: CodeBlock[], legacy: boolean): string[] {
+  if (group.length === 0) return [];
+  const byPath = new Map(group.map((b) => [pathOf(b), b]));
+  const options = compilerOptions(legacy);
+  const program = ts.createProgram([...byPath.keys()], options, compilerHost(options));
+  return ts.getPreEmitDiagnostics(program).flatMap((d) => {
+    const block = d.file && byPath.get(resolve(d.file.fileName));
+    if (!block) return d.file ? [] : [ts.flattenDiagnosticMessageText(d.messageText, '\n')];
+    const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+    return [`${block.file}:${block.line + line}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`];
+  });
+}
+
+/**
+ * Runs blocks in one tsx process; the failures, by Markdown line. tsx applies a tsconfig's
+ * compiler options only to the files it includes, so the blocks get one of their own, extending
+ * the repository's (legacy decorators or not).
+ */
+function runErrors(group: CodeBlock[], legacy: boolean): string[] {
+  if (group.length === 0) return [];
+  const name = legacy ? 'legacy' : 'standard';
+  const list = join(dir, `${name}.run.json`);
+  const tsconfig = join(dir, `tsconfig.${name}.json`);
+  writeFileSync(list, JSON.stringify(group.map(pathOf)));
+  writeFileSync(tsconfig, JSON.stringify({ extends: join(root, legacy ? 'tsconfig.legacy.json' : 'tsconfig.json'), include: group.map(pathOf) }));
+  const child = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', tsconfig, join(__dirname, 'support/run-blocks.mjs'), list], { cwd: root, encoding: 'utf8', timeout: 170_000 });
+  const marker = child.stdout.lastIndexOf('@@code-block-results@@');
+  if (marker < 0) return [`the block runner failed (status ${child.status}):\n${child.stdout}\n${child.stderr}`];
+  const results = JSON.parse(child.stdout.slice(marker + '@@code-block-results@@'.length)) as Array<{ file: string; error?: string }>;
+  const byPath = new Map(group.map((b) => [pathOf(b), b]));
+  return results.filter((r) => r.error !== undefined).map((r) => `${where(byPath.get(r.file)!)}: ${r.error}`);
+}
+
+/** Runs the Jest blocks with Jest, as the suite compiles tests (maestro-retry mapped to src/); the failures. */
+function jestErrors(group: CodeBlock[]): string[] {
+  if (group.length === 0) return [];
+  const config = join(dir, 'jest.config.json');
+  const results = join(dir, 'jest-results.json');
+  writeFileSync(config, JSON.stringify({
+    rootDir: root, testEnvironment: 'node', testMatch: group.map(pathOf),
+    moduleNameMapper,
+    // Type-checked above already: compile only.
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.stryker.json', diagnostics: false }] },
+  }));
+  const child = spawnSync(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--config', config, '--json', '--outputFile', results, '--ci'], { cwd: root, encoding: 'utf8', timeout: 170_000 });
+  let report: { testResults: Array<{ name: string; status: string; message: string }> };
+  try {
+    report = JSON.parse(readFileSync(results, 'utf8'));
+  } catch {
+    return [`Jest did not report (status ${child.status}):\n${child.stdout}\n${child.stderr}`];
+  }
+  const byPath = new Map(group.map((b) => [pathOf(b), b]));
+  const ran = report.testResults.map((r) => r.name);
+  return [
+    ...group.filter((b) => !ran.includes(pathOf(b))).map((b) => `${where(b)}: Jest did not run it`),
+    ...report.testResults.filter((r) => r.status !== 'passed').map((r) => `${where(byPath.get(r.name)!)}: ${r.message}`),
+  ];
+}
+
+describe('code blocks in README and docs/', () => {
+  beforeAll(() => {
+    mkdirSync(dir, { recursive: true });
+    for (const b of checked) writeFileSync(pathOf(b), b.code);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the docs hold TypeScript blocks to check, and every page left unchecked exists', () => {
+    expect(checked.length).toBeGreaterThan(0);
+    expect(NOT_CHECKED_YET.filter((file) => !existsSync(join(root, file)))).toEqual([]);
+  });
+
+  test('import the package only through its entry points (package.json exports)', () => {
+    const exported = new Set(Object.keys(pkg.exports).map((s) => (s === '.' ? pkg.name : `${pkg.name}/${s.slice(2)}`)));
+    const patterns = [...exported].filter((s) => s.endsWith('*')).map((s) => s.slice(0, -1));
+    const stray = checked.flatMap((b) => packageImports(b.code, pkg.name)
+      .filter((s) => !exported.has(s) && !patterns.some((p) => s.startsWith(p) && !s.slice(p.length).includes('/')))
+      .map((s) => `${where(b)}: ${s}`));
+    expect(stray).toEqual([]);
+  });
+
+  test('type-check against the package', () => {
+    const errors = [...typeErrors(checked.filter((b) => !b.legacy), false), ...typeErrors(checked.filter((b) => b.legacy), true)];
+    expect(errors.sort()).toEqual([]);
+  }, 120_000);
+
+  test('the blocks marked jest pass under Jest', () => {
+    expect(jestErrors(checked.filter((b) => b.jest))).toEqual([]);
+  }, 180_000);
+
+  test('the blocks marked run, run and assert what they show', () => {
+    const run = checked.filter((b) => b.run && !b.jest);
+    const errors = [...runErrors(run.filter((b) => !b.legacy), false), ...runErrors(run.filter((b) => b.legacy), true)];
+    expect(errors).toEqual([]);
+  }, 180_000);
+});
