@@ -82,6 +82,7 @@ async function main(): Promise<void> {
 
   process.stdout.write('ready\n');
   startAt = Number(await new Promise<string>((r) => process.stdin.once('data', (d) => r(String(d)))));
+  process.stdin.destroy(); // nothing more comes, and an open stdin would keep the process alive
   const cfg = { ...config, startAt };
   await new Promise((r) => setTimeout(r, cfg.startAt - Date.now()));
   const calls: Array<Promise<unknown>> = [];

@@ -70,7 +70,8 @@ export async function main(log: Log = console.log): Promise<Line[]> {
     stats.map((l) => [`worker ${l.worker}`, ...['calls', 'ok', 'attempts', 'retries', 'fastFailed', 'budgetRefused', 'breaker'].map((k) => cell(l, k))]),
   )) log(row);
   const budget = stats[0];
-  if (budget !== undefined) log(`shared budget window: ${cell(budget, 'windowRetries')} retries for ${cell(budget, 'windowCalls')} calls`);
+  const retries = Number(budget?.windowRetries);
+  if (budget !== undefined) log(`shared budget window: ${retries} ${retries === 1 ? 'retry' : 'retries'} for ${cell(budget, 'windowCalls')} calls`);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const budget = RetryBudget.ratio({ name: 'pricing', ratio: 0.2, minRetriesPerSecond: 2, windowMs: 5_000, store });
   say({ kind: 'ready' });
   const start = Number(await new Promise<string>((r) => process.stdin.once('data', (d) => r(String(d)))));
+  process.stdin.destroy(); // nothing more comes, and an open stdin would keep the process alive
   await new Promise((r) => setTimeout(r, start - Date.now()));
   const t = (): number => (Date.now() - start) / 1000;
   breaker.subscribe((e) => e.type === 'state-change' && say({ t: t(), kind: 'breaker', from: e.from, to: e.to }));
