@@ -102,3 +102,16 @@ describe('delayFn', () => {
     expect(() => withRetry(failing, { delayFn: 5 as never })).toThrow(new TypeError('maestro-retry: option `delayFn` must be a function, got 5'));
   });
 });
+
+describe('a call stopped before its next attempt starts', () => {
+  test('an abort while a strategy admits the attempt: the attempt never runs, the call rejects at once', async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    let ran = 0;
+    const gate = { beforeAttempt: () => { controller.abort(new Error('stop')); return true as const; } };
+    const call = retry(async () => { ran++; await clock.sleep(1000); return 'ok'; }, { clock, registry: false, signal: controller.signal, strategies: [gate] });
+    const out = await drive(clock, call);
+    expect(out).toMatchObject({ ok: false, at: 0 });
+    expect(ran).toBe(0);
+  });
+});

@@ -112,6 +112,11 @@ export async function attemptOnce<T>(c: Call<T>, ticket?: RoundTicket): Promise<
     await release(c, c.attempt + 1, admitted, { verdict: 'ignored', throttled: false, timedOut: false, durationMs: 0 });
     return { kind: 'cancelled' };
   }
+  if (c.scope?.stop !== undefined) {
+    // The call was stopped (signal, deadline) before this attempt could start: it never does.
+    await release(c, c.attempt + 1, admitted, { verdict: 'ignored', throttled: false, timedOut: false, durationMs: 0 });
+    return { kind: 'stopped' };
+  }
   const n = ++c.attempt;
   const t0 = c.now();
   const scope = c.scope;
