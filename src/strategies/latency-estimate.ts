@@ -41,9 +41,13 @@ const RESCALE_AT = 2 ** 64;
 
 /** Recent latencies of one operation, as a decaying log-scale histogram. */
 export class LatencyEstimate {
+  /** Relative accuracy of a percentile (the `relativeError` option, or its default). */
   readonly relativeError: number;
+  /** The smallest latency told apart from 0, in ms. */
   readonly minMs: number;
+  /** The largest latency told apart from larger ones, in ms. */
   readonly maxMs: number;
+  /** After how many newer latencies a latency weighs half as much. */
   readonly halfLife: number;
   readonly #logGamma: number;
   /** Index of the bucket that holds `minMs`; bucket `offset - 1` holds the values below it (0). */
