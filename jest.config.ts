@@ -7,7 +7,7 @@ import type { Config } from 'jest';
  * every mode. ts-jest type-checks every test file (tsconfig.json does not set isolatedModules),
  * so a type test that stops holding fails the suite.
  */
-const moduleNameMapper = {
+export const moduleNameMapper = {
   '^maestro-retry$': '<rootDir>/src/index.ts',
   // Subpath entry points follow the folder layout: maestro-retry/packs/pg -> src/packs/pg.ts,
   // maestro-retry/redis -> src/redis/index.ts (as tsconfig.json's paths do).

@@ -1,11 +1,11 @@
 // The core bench (`npm run bench` runs it first): every entry point of maestro-retry, called the
 // way users call it, against a baseline and the peers, every figure a ratio to a baseline
 // measured in the same run. Each path runs in processes of its own; writes bench/results/*.json
-// and prints markdown tables with the issue's targets checked.
+// and prints markdown tables with the engine's performance targets checked.
 //
 //   node --expose-gc bench/run.mjs [--only=a,b,c,d] [--processes=3] [--rounds=10] [--batch-ms=50]
 //                                  [--concurrent-rounds=3] [--calls=100000] [--clock=cpu|wall]
-//                                  [--ab <rev>] [--out=<dir>]
+//                                  [--ab <rev>] [--filter=<regexp>] [--out=<dir>]
 //
 // (a) success path; (b) zero-delay retry path failing twice, with a preallocated error and
 // with fresh errors; (c) 100,000 concurrent calls failing twice with 10 ms delays; (d) the
@@ -93,7 +93,7 @@ function timed(config) {
   const results = [];
   for (let p = 0; p < processes; p++) {
     log(`  process ${p + 1}/${processes}`);
-    results.push(JSON.parse(node('./micro.mjs', { ...config, builds: childBuilds, decoratedFile, rounds })));
+    results.push(JSON.parse(node('./micro.mjs', { ...config, builds: childBuilds, decoratedFile, rounds, filter: args.filter })));
   }
   return combineProcesses(results);
 }
@@ -103,7 +103,7 @@ const judgedTime = { label: `${clock} time`, value: (r) => r[clock].ratio };
 if (only.has('a')) {
   log(`(a) success path: ${processes} processes x ${rounds} rounds`);
   const before = load();
-  const cases = listCases('a', builds);
+  const cases = listCases('a', builds, args.filter);
   const rows = describe(cases, timed({ path: 'a', batchMs }));
   stageLoad.a = [before, load()];
   checks.push(...checkTargets('a', rows, [{ ...judgedTime, limit: (r) => r.target }]));
@@ -117,7 +117,7 @@ if (only.has('b')) {
   for (const errors of ['preallocated', 'fresh']) {
     log(`(b) zero-delay retry path, ${errors} errors: ${processes} processes x ${rounds} rounds`);
     const before = load();
-    const cases = listCases('b', builds);
+    const cases = listCases('b', builds, args.filter);
     const rows = describe(cases, timed({ path: 'b', errors, batchMs: batchMs * 1.5 }));
     stageLoad[`b-${errors}`] = [before, load()];
     checks.push(...checkTargets(`b (${errors} errors)`, rows, [{ ...judgedTime, limit: () => 1.5 }]));
@@ -129,7 +129,7 @@ if (only.has('b')) {
 }
 
 if (only.has('c')) {
-  const cases = listCases('c', builds);
+  const cases = listCases('c', builds, args.filter);
   log(`(c) ${calls} concurrent calls: ${concurrentRounds} rounds x ${cases.length} processes`);
   const before = load();
   const runs = Object.fromEntries(cases.map((c) => [c.key, []]));

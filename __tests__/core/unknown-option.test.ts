@@ -59,7 +59,7 @@ describe('unknownOptionError', () => {
   });
 
   it('says how a count of attempts and an `until` predicate differ from the options they map to', () => {
-    expect(message('maxAttempts')).toContain('maxAttempts N is maxRetries N - 1');
+    expect(message('maxAttempts')).toContain('where `maxAttempts` counts every attempt (the AWS SDK), maxRetries is one less');
     expect(message('until')).toMatch(/true to retry/);
     expect(message('resetTimeout')).toContain('CircuitBreaker');
   });

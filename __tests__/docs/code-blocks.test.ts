@@ -2,12 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
+import { moduleNameMapper } from '../../jest.config';
 import { blockFileName, extractBlocks, markdownFiles, packageImports, type CodeBlock } from './support/code-blocks';
 
 // Every TypeScript block of README*.md and docs/**/*.md is type-checked against the package (the
 // `maestro-retry` paths of tsconfig.json point at src/), all blocks in one TypeScript program, and
-// the blocks marked `run` are then run, under tsx, in one child process. The convention is in
-// docs/contributing.md. Blocks are written to .code-blocks/ (ignored by git) while the test runs.
+// the blocks marked `run` are then run, under tsx, in one child process, and those marked `jest`
+// by Jest, in another. The convention is in docs/contributing.md. Blocks are written to
+// .code-blocks/ (ignored by git) while the test runs.
 const root = resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
 const dir = join(root, '.code-blocks', String(process.pid));
@@ -70,6 +72,32 @@ function runErrors(group: CodeBlock[], legacy: boolean): string[] {
   return results.filter((r) => r.error !== undefined).map((r) => `${where(byPath.get(r.file)!)}: ${r.error}`);
 }
 
+/** Runs the Jest blocks with Jest, as the suite compiles tests (maestro-retry mapped to src/); the failures. */
+function jestErrors(group: CodeBlock[]): string[] {
+  if (group.length === 0) return [];
+  const config = join(dir, 'jest.config.json');
+  const results = join(dir, 'jest-results.json');
+  writeFileSync(config, JSON.stringify({
+    rootDir: root, testEnvironment: 'node', testMatch: group.map(pathOf),
+    moduleNameMapper,
+    // Type-checked above already: compile only.
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.stryker.json', diagnostics: false }] },
+  }));
+  const child = spawnSync(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--config', config, '--json', '--outputFile', results, '--ci'], { cwd: root, encoding: 'utf8', timeout: 170_000 });
+  let report: { testResults: Array<{ name: string; status: string; message: string }> };
+  try {
+    report = JSON.parse(readFileSync(results, 'utf8'));
+  } catch {
+    return [`Jest did not report (status ${child.status}):\n${child.stdout}\n${child.stderr}`];
+  }
+  const byPath = new Map(group.map((b) => [pathOf(b), b]));
+  const ran = report.testResults.map((r) => r.name);
+  return [
+    ...group.filter((b) => !ran.includes(pathOf(b))).map((b) => `${where(b)}: Jest did not run it`),
+    ...report.testResults.filter((r) => r.status !== 'passed').map((r) => `${where(byPath.get(r.name)!)}: ${r.message}`),
+  ];
+}
+
 describe('code blocks in README and docs/', () => {
   beforeAll(() => {
     mkdirSync(dir, { recursive: true });
@@ -95,8 +123,12 @@ describe('code blocks in README and docs/', () => {
     expect(errors.sort()).toEqual([]);
   }, 120_000);
 
+  test('the blocks marked jest pass under Jest', () => {
+    expect(jestErrors(checked.filter((b) => b.jest))).toEqual([]);
+  }, 180_000);
+
   test('the blocks marked run, run and assert what they show', () => {
-    const run = checked.filter((b) => b.run);
+    const run = checked.filter((b) => b.run && !b.jest);
     const errors = [...runErrors(run.filter((b) => !b.legacy), false), ...runErrors(run.filter((b) => b.legacy), true)];
     expect(errors).toEqual([]);
   }, 180_000);

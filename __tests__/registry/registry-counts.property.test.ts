@@ -161,7 +161,7 @@ describe('RetryRegistry under thousands of concurrent calls', () => {
       }),
       { numRuns: 20 },
     );
-  }, 30_000);
+  }, 120_000);
 
   it('keeps the totals exact when operations are evicted', async () => {
     await fc.assert(
@@ -193,5 +193,5 @@ describe('RetryRegistry under thousands of concurrent calls', () => {
       ),
       { numRuns: 25 },
     );
-  }, 30_000);
+  }, 120_000);
 });

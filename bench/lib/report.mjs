@@ -15,7 +15,7 @@ export function printTable(title, rows, cols, left = 1) {
 }
 
 /**
- * The issue's targets for one path, checked on the entry points of the build under test with
+ * The performance targets of one path, checked on the entry points of the build under test with
  * the registry off: each of `limits` ([{ label, value(row), limit(row) }], ratios to the
  * baseline) against its limit, and the first one against the fastest peer of the same kind.
  * Registry-on rows get the same comparisons, reported without PASS/FAIL. Sets `row.targetCell`

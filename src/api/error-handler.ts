@@ -15,8 +15,24 @@ export type ErrorCategory = 'transient' | 'throttled' | 'permanent' | 'cancelled
  * and `message` says it for a person.
  */
 export type RecoveryDecision =
-  | { readonly action: 'retry'; readonly delay: number; readonly category: ErrorCategory }
-  | { readonly action: 'fail'; readonly reason: string; readonly message: string; readonly category: ErrorCategory };
+  | {
+    /** Retry the operation. */
+    readonly action: 'retry';
+    /** The delay before the next attempt, in ms. */
+    readonly delay: number;
+    /** How the failure was classified. */
+    readonly category: ErrorCategory;
+  }
+  | {
+    /** Do not retry: the failure is final. */
+    readonly action: 'fail';
+    /** Why not, as a word (`'non-retryable'`, `'exhausted'`, `'retry-after'`, `'timeout'`, `'aborted'`). */
+    readonly reason: string;
+    /** The reason, said for a person. */
+    readonly message: string;
+    /** How the failure was classified. */
+    readonly category: ErrorCategory;
+  };
 
 /**
  * The error handler of the original design: it owns a `RetryManager` built from its config,
@@ -29,6 +45,7 @@ export type RecoveryDecision =
  * // { action: 'retry', delay: 1000, category: 'transient' }
  */
 export class ErrorHandler {
+  /** The `RetryManager` built from the handler's config, which runs its calls and reads its statistics. */
   readonly retryManager: RetryManager;
 
   constructor(config: RetryOptions = {}) {

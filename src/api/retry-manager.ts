@@ -10,7 +10,10 @@ import { attemptOf } from './current-attempt.js';
 import { askRetryIfNow } from './judge.js';
 
 /** Per-call context of `executeWithRetry`: an operation name and any option to override. */
-export type ExecutionContext = { readonly operationName?: string } & RetryOptions;
+export type ExecutionContext = {
+  /** The name the call is recorded under, in place of the manager's or the function's. */
+  readonly operationName?: string;
+} & RetryOptions;
 
 const EMPTY_REGISTRY = new RetryRegistry({ maxOperations: 0, maxHistoryPerOperation: 0 });
 

@@ -33,7 +33,10 @@ export interface RetryableDecorator<T = unknown> {
     value: (this: This, ...args: A) => R,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>,
   ): (this: This, ...args: A) => R;
-  /** Legacy `experimentalDecorators` (with or without `emitDecoratorMetadata`). */
+  /**
+   * Legacy `experimentalDecorators` (with or without `emitDecoratorMetadata`).
+   * @typeParam F - The decorated method's type, kept by the returned descriptor.
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any[]`: the method's own parameters must fit
   <F extends (...args: any[]) => PromiseLike<T>>(
     target: object,

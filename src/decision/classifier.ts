@@ -14,6 +14,7 @@ export type ErrorVerdict = 'transient' | 'throttling' | 'permanent';
 
 /** A verdict with the server's own pushback, where the protocol carries one. */
 export interface ErrorClassification {
+  /** What the classifier says of the error. */
   readonly verdict: ErrorVerdict;
   /**
    * The wait the server asked for, in ms (HTTP `Retry-After`, gRPC `grpc-retry-pushback-ms`).

@@ -33,10 +33,13 @@ export interface DecisionRules {
 export interface DelayInfo {
   /** The attempt that failed (1-based); the delay is the one before attempt `attempt + 1`. */
   readonly attempt: number;
+  /** The error of that attempt, when it failed with one. */
   readonly error?: unknown;
+  /** The value of that attempt, when `retryOnResult` rejected it. */
   readonly result?: unknown;
   /** The delay the backoff options give. */
   readonly backoffDelay: number;
+  /** The name of the operation the call runs. */
   readonly operationName: string;
 }
 

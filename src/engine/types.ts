@@ -20,14 +20,17 @@ export type JitterStrategy = 'none' | 'full' | 'equal' | 'decorrelated';
 
 /** What the registry keeps of a failed attempt's error: small, and safe to keep. */
 export interface ErrorSummary {
+  /** The error's `name` (cut to 128 characters), `'Error'` when it has none, or the type of a thrown non-object (`'string'`, `'undefined'`...). */
   readonly name: string;
   /** The message, cut to at most 1,024 characters (an ellipsis marks a cut). */
   readonly message: string;
+  /** The error's `code`, when it is a string (cut to 128 characters) or a number. */
   readonly code?: string | number;
 }
 
 /** One attempt, as recorded in the registry. */
 export interface RetryAttempt {
+  /** The name of the operation the attempt belongs to. */
   readonly operationName: string;
   /** 1-based: attempt 1 is the first call, attempt k+1 is retry k. */
   readonly attemptNumber: number;
@@ -35,9 +38,11 @@ export interface RetryAttempt {
   readonly delay: number;
   /** Present when the attempt failed with an error. */
   readonly error?: ErrorSummary;
+  /** Whether the attempt succeeded (`false` for an error, and for a result `retryOnResult` rejected). */
   readonly success: boolean;
   /** When the attempt started, in the clock's time (epoch ms with the system clock). */
   readonly timestamp: number;
+  /** How long the attempt took, in ms. */
   readonly durationMs: number;
 }
 
@@ -60,6 +65,7 @@ export interface AttemptContext {
 
 /** The event given to `onRetry`, `onSuccess` and `onGiveUp`. */
 export interface RetryEvent<T = unknown> {
+  /** The name of the operation the call runs. */
   readonly operationName: string;
   /** The attempt that just ended (1-based). */
   readonly attempt: number;
@@ -77,15 +83,19 @@ export interface RetryEvent<T = unknown> {
 
 /** The event given to `onGiveUp`: a {@link RetryEvent} with the reason the call ended. */
 export interface GiveUpEvent<T = unknown> extends RetryEvent<T> {
+  /** Why the call gave up. */
   readonly reason: GiveUpReason;
 }
 
 /** What the loop's `retryIf` predicate learns about the failed attempt. */
 export interface RetryIfInfo {
+  /** The name of the operation the call runs. */
   readonly operationName: string;
   /** The attempt that failed (1-based). */
   readonly attempt: number;
+  /** The retries still allowed, counting the one that would follow this failure (`maxRetries` after attempt 1). */
   readonly retriesLeft: number;
+  /** Time since the call started, in ms. */
   readonly elapsedMs: number;
 }
 

@@ -10,7 +10,7 @@ interface Alias {
   readonly note?: string;
 }
 
-const ATTEMPTS = 'it counts the retries after the first attempt: maxAttempts N is maxRetries N - 1';
+const ATTEMPTS = 'it counts the retries after the first attempt: cockatiel and typescript-retry-decorator count `maxAttempts` the same way; where `maxAttempts` counts every attempt (the AWS SDK), maxRetries is one less';
 const ON_BREAKER = 'set it on the CircuitBreaker given as `circuitBreaker`';
 
 /** Other libraries' option names (exact spelling; looked up case- and separator-blind next). */

@@ -8,6 +8,7 @@ import { brand, isBranded } from './brand.js';
  * breaker.subscribe((e) => { if (e.type === 'store-fallback' && isStoreTimeoutError(e.error)) log.warn('Redis slow'); });
  */
 export class StoreTimeoutError extends Error {
+  /** Always `'StoreTimeoutError'`. */
   override readonly name = 'StoreTimeoutError' as const;
   /** The bound that ran out, in ms. */
   readonly timeoutMs: number;

@@ -10,6 +10,7 @@ import { brand, isBranded } from './brand.js';
  * catch (e) { if (isStrategyError(e)) log.error({ strategy: e.strategy }, 'policy failed', e.cause); }
  */
 export class StrategyError extends Error {
+  /** `'StrategyError'`, or the name of the subclass that was constructed. */
   override readonly name: string = 'StrategyError';
   /** The failing strategy's `name`, or its option (`'circuitBreaker'`, ...) when it has none. */
   readonly strategy: string;

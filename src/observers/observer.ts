@@ -16,6 +16,7 @@ export type AttemptOutcomeKind = 'success' | 'error' | 'result';
 
 /** A call has started, before its first attempt. */
 export interface CallStartedEvent {
+  /** The name of the operation the call runs. */
   readonly operationName: string;
   /** The clock's time at the start (epoch ms with the system clock). */
   readonly timestamp: number;
@@ -23,11 +24,13 @@ export interface CallStartedEvent {
 
 /** One attempt has ended. */
 export interface AttemptEndedEvent {
+  /** The name of the operation the call runs. */
   readonly operationName: string;
   /** The attempt's number, from 1. */
   readonly attempt: number;
   /** The delay waited before this attempt, in ms (0 for the first). */
   readonly delay: number;
+  /** How the attempt ended. */
   readonly outcome: AttemptOutcomeKind;
   /** The error, when `outcome` is `'error'`. */
   readonly error?: unknown;
@@ -35,6 +38,7 @@ export interface AttemptEndedEvent {
   readonly result?: unknown;
   /** When the attempt started, in the clock's time. */
   readonly timestamp: number;
+  /** How long the attempt took, in ms. */
   readonly durationMs: number;
   /** `true` for an attempt started by hedging rather than after a failure. */
   readonly hedge?: boolean;
@@ -44,6 +48,7 @@ export interface AttemptEndedEvent {
 
 /** A retry has been decided: the next attempt starts after `delay` ms. */
 export interface RetryScheduledEvent {
+  /** The name of the operation the call runs. */
   readonly operationName: string;
   /** The attempt that just failed. */
   readonly attempt: number;
@@ -61,11 +66,13 @@ export interface RetryScheduledEvent {
 
 /** The call has settled. */
 export interface CallEndedEvent {
+  /** The name of the operation the call runs. */
   readonly operationName: string;
   /** Attempts made (an attempt a strategy refused is not counted). */
   readonly attempts: number;
   /** Total time waited between attempts, in ms. */
   readonly totalDelayMs: number;
+  /** Time from the call's start to its end, in ms. */
   readonly elapsedMs: number;
   /** The clock's time at the end. */
   readonly timestamp: number;
@@ -87,8 +94,11 @@ export interface CallEndedEvent {
  * `name` which instance (its `name` option), `type` what happened; the rest is per type.
  */
 export interface PolicyEvent {
+  /** The kind of policy that reports the event. */
   readonly policy: 'circuit-breaker' | 'retry-budget' | 'rate-limiter' | 'hedging' | 'fallback' | (string & {});
+  /** The policy instance that reports it (its `name` option). */
   readonly name: string;
+  /** What happened (for example `'state-change'`). */
   readonly type: string;
   /** The clock's time of the event. */
   readonly timestamp: number;
@@ -105,9 +115,14 @@ export interface PolicyEvent {
  * operation (a process warning, or `onHookError`) and the call goes on.
  */
 export interface CallObserver {
+  /** Told when a call starts, before its first attempt. */
   callStarted?(event: CallStartedEvent): void;
+  /** Told when an attempt ends. */
   attemptEnded?(event: AttemptEndedEvent): void;
+  /** Told when a retry is decided, before the delay; the call waits for a returned promise. */
   retryScheduled?(event: RetryScheduledEvent): void | PromiseLike<void>;
+  /** Told when the call settles. */
   callEnded?(event: CallEndedEvent): void;
+  /** Told of an event of a policy the observer subscribed to. */
   policyEvent?(event: PolicyEvent): void;
 }

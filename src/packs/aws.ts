@@ -9,6 +9,8 @@ import { header, retryAfterMs } from '../decision/retry-after.js';
 import { isErrorLike, safeGet } from '../observers/safe.js';
 import { checkPackOptions, networkFailure, type PackAnswer, type PackOptions } from './http.js';
 
+export type { PackOptions } from './http.js';
+
 /**
  * Options of {@link awsErrors}. `idempotent` defaults to `true`, as the SDK's own retry
  * strategy retries every operation alike; give `false` for a call that must not run twice

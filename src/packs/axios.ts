@@ -6,6 +6,8 @@ import type { ErrorClassifier } from '../decision/classifier.js';
 import { safeGet } from '../observers/safe.js';
 import { checkPackOptions, judgeHttp, networkFailure, type PackAnswer, type PackOptions } from './http.js';
 
+export type { PackOptions } from './http.js';
+
 /**
  * Options of {@link axiosErrors}. Left out, `idempotent` follows the request: its method
  * (`config.method`) and an `Idempotency-Key` header (`config.headers`).

@@ -10,9 +10,14 @@ import { typeFail } from '../engine/validate.js';
 import { isErrorLike, safeGet } from '../observers/safe.js';
 import { checkPackOptions, isIdempotentRequest, judgeHttp, networkFailure, statusVerdict, type PackAnswer, type PackOptions } from './http.js';
 
+export type { PackOptions } from './http.js';
+
 /** Request headers as fetch takes them: a `Headers`, a plain object, or a list of name/value pairs. */
 export type FetchHeaders =
-  | { get(name: string): string | null }
+  | {
+    /** The value of header `name`, or `null` when it is absent (as `Headers.get`). */
+    get(name: string): string | null;
+  }
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | readonly (readonly [string, string])[];
 

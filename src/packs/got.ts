@@ -6,6 +6,8 @@ import type { ErrorClassifier } from '../decision/classifier.js';
 import { safeGet } from '../observers/safe.js';
 import { checkPackOptions, judgeHttp, type PackAnswer, type PackOptions } from './http.js';
 
+export type { PackOptions } from './http.js';
+
 /**
  * Options of {@link gotErrors}. Left out, `idempotent` follows the request: its method
  * (`error.options.method`) and an `Idempotency-Key` header (`error.options.headers`).

@@ -8,6 +8,8 @@ import { header } from '../decision/retry-after.js';
 import { safeGet } from '../observers/safe.js';
 import { checkPackOptions, type PackAnswer, type PackOptions } from './http.js';
 
+export type { PackOptions } from './http.js';
+
 /**
  * Options of {@link grpcErrors}. `idempotent` defaults to `true`: gRPC has no method verb to
  * read it from; give `false` for calls that must not run twice.

@@ -9,7 +9,9 @@ import { SYNC_SCRIPT, SYNC_SHA, readReply, type SyncReply } from './sync-script.
 
 /** The commands the store sends. ioredis's `Redis` and `Cluster` have them. */
 export interface RedisClientLike {
+  /** `EVALSHA`: runs a script the server has cached, by its SHA1. */
   evalsha(sha: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  /** `EVAL`: runs a script from its text (sent when the server answers `NOSCRIPT`). */
   eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
   /** A second connection for change notifications (a connection that subscribes can do nothing else). */
   duplicate?(): RedisSubscriberLike;
@@ -17,9 +19,13 @@ export interface RedisClientLike {
 
 /** A connection that receives change notifications (ioredis: `client.duplicate()`). */
 export interface RedisSubscriberLike {
+  /** `SUBSCRIBE`: starts receiving the messages of `channel`. */
   subscribe(channel: string): Promise<unknown>;
+  /** `UNSUBSCRIBE`: stops receiving the messages of `channel`. */
   unsubscribe(channel: string): Promise<unknown>;
+  /** Registers the listener of the messages received. */
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  /** Closes the connection (called only on a subscriber the store made itself with `duplicate()`). */
   quit?(): Promise<unknown>;
 }
 
@@ -84,10 +90,13 @@ export class ServerTime {
     return performance.now() + this.#offset;
   }
 
-  /** An answer sent at `sent` and received at `received` (monotonic ms) said the server's time was `server`. */
-  sample(sent: number, received: number, server: number): void {
+  /**
+   * An answer sent at `sent` and received at `received` (monotonic ms) said the server's time
+   * was `server`. A slow answer is ignored, unless `force`d (the server said the estimate is off).
+   */
+  sample(sent: number, received: number, server: number, force = false): void {
     const roundTrip = received - sent;
-    if (roundTrip > Math.max(2 * this.#bestRoundTrip, 5)) return;
+    if (roundTrip > Math.max(2 * this.#bestRoundTrip, 5) && !force) return;
     this.#bestRoundTrip = Math.min(this.#bestRoundTrip, roundTrip);
     this.#offset = server - (sent + received) / 2;
   }

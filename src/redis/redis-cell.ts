@@ -13,14 +13,16 @@
  */
 import { StoreTimeoutError } from '../errors/store-timeout-error.js';
 import type { CellOwner, Change, StateCell } from '../state/store.js';
-import type { SyncReply } from './sync-script.js';
 import type { SyncCall } from './client.js';
+import { answer, attempt, type Op, type Result } from './pending.js';
+import type { SyncReply } from './sync-script.js';
 
 /** What a cell needs of its store. */
 export interface CellContext {
   readonly timeoutMs: number;
   readonly maxStalenessMs: number;
-  readonly flushIntervalMs: number;
+  /** Calls `flush` within `flushIntervalMs` (one timer for every cell of the store). */
+  flushSoon(flush: () => void): void;
   readonly retryIntervalMs: number;
   readonly leaseMs: number;
   now(): number;
@@ -28,15 +30,6 @@ export interface CellContext {
   sync(call: SyncCall): Promise<SyncReply>;
   /** `promise`, or a rejection once `ms` have passed. */
   bounded<T>(promise: Promise<T>, ms: number): Promise<T>;
-}
-
-interface Op<S> {
-  readonly change: Change<S, unknown>;
-  /** Set for a decision: who waits for the answer. */
-  readonly answer?: (value: unknown) => void;
-  readonly fail?: (error: unknown) => void;
-  timer?: ReturnType<typeof setTimeout>;
-  done?: boolean;
 }
 
 /** More changes than this wait for the next round. */
@@ -63,7 +56,7 @@ export class RedisCell<S> implements StateCell<S> {
   #sending: Array<Op<S>> = [];
   #busy = false;
   #wantRead = false;
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #flushArmed = false;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** How long a round (or a probe) may take: nobody waits on it, but Redis must answer some time. */
@@ -81,11 +74,6 @@ export class RedisCell<S> implements StateCell<S> {
     this.#kick(true);
   }
 
-  /** Whether the cell runs on its per-process state. */
-  get fallenBack(): boolean {
-    return this.#local !== undefined;
-  }
-
   now(): number {
     return this.#ctx.now();
   }
@@ -97,21 +85,13 @@ export class RedisCell<S> implements StateCell<S> {
   }
 
   record(change: Change<S, unknown>): void {
-    if (this.#local !== undefined) {
-      const r = this.#runLocal({ change });
-      if ('error' in r) throw r.error;
-      return;
-    }
+    if (this.#local !== undefined) return void this.#runHere(change);
     this.#queue.push({ change });
     this.#armFlush();
   }
 
   apply<R>(change: Change<S, R>): R | Promise<R> {
-    if (this.#local !== undefined) {
-      const r = this.#runLocal({ change });
-      if ('error' in r) throw r.error;
-      return r.value as R;
-    }
+    if (this.#local !== undefined) return this.#runHere(change) as R;
     return new Promise<R>((resolve, reject) => {
       const op: Op<S> = { change, answer: resolve as (value: unknown) => void, fail: reject };
       op.timer = setTimeout(() => this.#fallBack(new StoreTimeoutError(this.#ctx.timeoutMs)), this.#ctx.timeoutMs);
@@ -129,19 +109,22 @@ export class RedisCell<S> implements StateCell<S> {
   /** Sends what waits (bounded), then stops every timer. */
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#flushTimer);
     clearTimeout(this.#probeTimer);
     if (this.#local === undefined && this.#queue.length > 0 && !this.#busy) await this.#round();
   }
 
+  #sync(epoch: string, version: number, state: string, now: number): Promise<SyncReply> {
+    return this.#ctx.sync({ key: this.#key, channel: this.#channel, epoch, version, state, now });
+  }
+
   /** Outcomes wait at most `flushIntervalMs` for the round that sends them. */
   #armFlush(): void {
-    if (this.#flushTimer !== undefined || this.#busy || this.#closed) return;
-    this.#flushTimer = setTimeout(() => {
-      this.#flushTimer = undefined;
+    if (this.#flushArmed || this.#busy || this.#closed) return;
+    this.#flushArmed = true;
+    this.#ctx.flushSoon(() => {
+      this.#flushArmed = false;
       this.#kick(false);
-    }, this.#ctx.flushIntervalMs);
-    this.#flushTimer.unref?.();
+    });
   }
 
   /** Starts a round unless one is running (`read`: even with nothing to send). */
@@ -155,8 +138,6 @@ export class RedisCell<S> implements StateCell<S> {
   async #round(): Promise<void> {
     this.#busy = true;
     this.#wantRead = false;
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
     const ops = (this.#sending = this.#queue.splice(0, MAX_BATCH));
     let call: Promise<SyncReply> | undefined;
     try {
@@ -166,7 +147,7 @@ export class RedisCell<S> implements StateCell<S> {
         const results = ops.map((op) => attempt(op, state, now));
         const json = JSON.stringify(state);
         const write = ops.length > 0 && (this.#version === 0 || json !== this.#viewJson) ? json : '';
-        call = this.#ctx.sync({ key: this.#key, channel: this.#channel, epoch: this.#epoch, version: ops.length === 0 ? -1 : this.#version, state: write, now });
+        call = this.#sync(this.#epoch, ops.length === 0 ? -1 : this.#version, write, now);
         // Nobody waits on a round itself (a decision has its own bound), so it may take longer.
         const reply = await this.#ctx.bounded(call, this.#backgroundMs);
         this.#adopt(reply.epoch, reply.version, reply.state);
@@ -218,6 +199,13 @@ export class RedisCell<S> implements StateCell<S> {
     if (this.#local === undefined) this.#owner.changed();
   }
 
+  /** Fallen back: runs `change` on the per-process state at once, as the in-memory store does. */
+  #runHere(change: Change<S, unknown>): unknown {
+    const r = this.#runLocal({ change });
+    if ('error' in r) throw r.error;
+    return r.value;
+  }
+
   /** Runs `op` on the per-process state, answering it if it is a decision. */
   #runLocal(op: Op<S>): Result {
     const r = attempt(op, this.#local!, this.#ctx.now());
@@ -230,8 +218,6 @@ export class RedisCell<S> implements StateCell<S> {
   #fallBack(error: unknown): void {
     if (this.#local !== undefined || this.#closed) return;
     this.#local = JSON.parse(this.#viewJson) as S;
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
     const waiting = this.#queue;
     this.#queue = [];
     for (const op of this.#sending) if (op.answer !== undefined) this.#runLocal(op);
@@ -265,11 +251,11 @@ export class RedisCell<S> implements StateCell<S> {
   async #probe(): Promise<void> {
     if (this.#closed || this.#local === undefined) return;
     try {
-      const read = await this.#ctx.bounded(this.#ctx.sync({ key: this.#key, channel: this.#channel, epoch: '', version: -1, state: '', now: this.#ctx.now() }), this.#backgroundMs);
+      const read = await this.#ctx.bounded(this.#sync('', -1, '', this.#ctx.now()), this.#backgroundMs);
       this.#adopt(read.epoch, read.version, read.state);
       if (read.version === 0) {
         const json = JSON.stringify(this.#local);
-        const seeded = await this.#ctx.bounded(this.#ctx.sync({ key: this.#key, channel: this.#channel, epoch: '', version: 0, state: json, now: this.#ctx.now() }), this.#backgroundMs);
+        const seeded = await this.#ctx.bounded(this.#sync('', 0, json, this.#ctx.now()), this.#backgroundMs);
         this.#adopt(seeded.epoch, seeded.version, seeded.state);
       }
     } catch {
@@ -280,24 +266,4 @@ export class RedisCell<S> implements StateCell<S> {
     this.#owner.changed();
     this.#next();
   }
-}
-
-type Result = { readonly value: unknown } | { readonly error: unknown };
-
-/** Runs one change, keeping a throw as its result. */
-function attempt<S>(op: Op<S>, state: S, now: number): Result {
-  try {
-    return { value: op.change(state, now) };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** Gives a decision its answer, once. */
-function answer<S>(op: Op<S>, r: Result): void {
-  if (op.answer === undefined || op.done) return;
-  op.done = true;
-  clearTimeout(op.timer);
-  if ('error' in r) op.fail!(r.error);
-  else op.answer(r.value);
 }

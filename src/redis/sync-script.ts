@@ -14,8 +14,9 @@
  * live (ms), 7 the channel, 8 the epoch to give a hash it creates.
  *
  * Reply: { status, epoch, version, state, server time in ms }; status 1: done; 0: the state
- * had changed (the reply carries the newest); 2: the caller's time was too far off (a write
- * that waited in a queue past the caller's bound is refused, not applied late).
+ * had changed (the reply carries the newest); 2: the caller's time was too far off (its
+ * estimate went wrong, or the write waited in a queue far longer than any caller: it is
+ * computed again rather than applied late).
  */
 import { createHash } from 'node:crypto';
 

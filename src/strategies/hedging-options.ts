@@ -10,7 +10,7 @@ export type Percentile = `p${number}`;
 
 /** What a `hedging.delay` function learns, for each hedge it times. */
 export interface HedgeDelayInfo {
-  /** The operation the call records under. */
+  /** The name of the operation the call runs. */
   readonly operationName: string;
   /** Which hedge of the round this delay is for: 1 for the first. */
   readonly hedge: number;

@@ -43,11 +43,11 @@ const RESCALE_AT = 2 ** 64;
 export class LatencyEstimate {
   /** Relative accuracy of a percentile (the `relativeError` option, or its default). */
   readonly relativeError: number;
-  /** The smallest latency told apart from 0, in ms. */
+  /** The smallest latency told apart from 0, in ms (the `minMs` option, or its default). */
   readonly minMs: number;
-  /** The largest latency told apart from larger ones, in ms. */
+  /** The largest latency told apart from larger ones, in ms (the `maxMs` option, or its default). */
   readonly maxMs: number;
-  /** After how many newer latencies a latency weighs half as much. */
+  /** After how many newer latencies a latency weighs half as much (the `halfLife` option, or its default). */
   readonly halfLife: number;
   readonly #logGamma: number;
   /** Index of the bucket that holds `minMs`; bucket `offset - 1` holds the values below it (0). */

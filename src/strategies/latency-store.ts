@@ -23,7 +23,7 @@ const OWNER = 'LatencyStore';
 
 /** Recent attempt latencies, per operation name. */
 export class LatencyStore {
-  /** How many operations' estimates are kept. */
+  /** How many operations' estimates are kept (the `maxOperations` option, or its default). */
   readonly maxOperations: number;
   readonly #estimateOptions: LatencyEstimateOptions | undefined;
   /** In order of use: the first key is the least recently used. */

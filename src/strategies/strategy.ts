@@ -17,6 +17,7 @@ export type MaybePromise<T> = T | PromiseLike<T>;
 
 /** What a strategy learns of the call it is asked about. */
 export interface StrategyContext {
+  /** The name of the operation the call runs. */
   readonly operationName: string;
   /** The attempt about to start (`beforeAttempt`), or the one that ended (the others). */
   readonly attempt: number;
@@ -26,12 +27,15 @@ export interface StrategyContext {
 
 /** A strategy's `no`: the call ends with `reason`, rejecting with `error`. */
 export interface Refusal {
+  /** Why the call ends. */
   readonly reason: GiveUpReason;
+  /** What the call rejects with. */
   readonly error: Error;
 }
 
 /** A strategy's `not yet`: ask again after `waitMs` (the engine sleeps through the call's clock). */
 export interface Wait {
+  /** How long to wait before asking again, in ms. */
   readonly waitMs: number;
 }
 
@@ -46,6 +50,7 @@ export type AttemptVerdict = 'success' | 'failure' | 'ignored';
 
 /** What `afterAttempt` and `allowRetry` learn of the attempt that ended. */
 export interface AttemptReport {
+  /** How the attempt counted for the dependency's health. */
   readonly verdict: AttemptVerdict;
   /** It failed with a throttling error (HTTP 429 and the like). */
   readonly throttled: boolean;
@@ -53,11 +58,13 @@ export interface AttemptReport {
   readonly timedOut: boolean;
   /** Its error, when it failed with one. */
   readonly error?: unknown;
+  /** How long the attempt took, in ms. */
   readonly durationMs: number;
 }
 
 /** What `callEnded` learns of the call. */
 export interface CallReport {
+  /** Whether the call succeeded. */
   readonly success: boolean;
   /** Attempts made. */
   readonly attempts: number;
@@ -77,6 +84,7 @@ export interface CallReport {
 export interface Strategy {
   /** Names the strategy in errors and events. */
   readonly name?: string;
+  /** The call has started, before its first attempt. */
   callStarted?(ctx: StrategyContext): MaybePromise<void>;
   /** `true` admits the attempt; a `Wait` asks to be asked again later; a `Refusal` ends the call. */
   beforeAttempt?(ctx: StrategyContext): MaybePromise<true | Wait | Refusal>;
@@ -84,5 +92,6 @@ export interface Strategy {
   afterAttempt?(ctx: StrategyContext, report: AttemptReport): MaybePromise<void>;
   /** May the call retry after this failed attempt? */
   allowRetry?(ctx: StrategyContext, report: AttemptReport): MaybePromise<true | Refusal>;
+  /** The call has settled. */
   callEnded?(ctx: StrategyContext, report: CallReport): MaybePromise<void>;
 }

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
  * - none: the block is a whole module; it is type-checked against the package;
  * - `run`: type-checked, then run (it must end in well under 10 s, and assert what it shows);
  * - `legacy`: checked (and run, with `run`) under `experimentalDecorators` + `emitDecoratorMetadata`;
+ * - `jest`: a Jest test file (importing from `@jest/globals`): type-checked, then run by Jest;
  * - `fragment`: a piece of code that does not stand alone; not checked. Kept for what cannot be
  *   (a framework the repository does not install).
  */
@@ -18,11 +19,12 @@ export interface CodeBlock {
   readonly code: string;
   readonly run: boolean;
   readonly legacy: boolean;
+  readonly jest: boolean;
   readonly fragment: boolean;
 }
 
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)\s*(.*)$/;
-const KNOWN_FLAGS = new Set(['run', 'legacy', 'fragment']);
+const KNOWN_FLAGS = new Set(['run', 'legacy', 'jest', 'fragment']);
 
 /** The TypeScript blocks of one Markdown text, code un-indented by its fence's indentation. */
 export function extractBlocks(markdown: string, file: string): CodeBlock[] {
@@ -43,7 +45,8 @@ export function extractBlocks(markdown: string, file: string): CodeBlock[] {
       const flags = rest.split(/\s+/).filter(Boolean);
       const unknown = flags.filter((f) => !KNOWN_FLAGS.has(f));
       if (unknown.length > 0) throw new Error(`${file}:${i + 1}: unknown code-block flag ${unknown.join(', ')} (known: ${[...KNOWN_FLAGS].join(', ')})`);
-      blocks.push({ file, line: i + 2, code: body.join('\n') + '\n', run: flags.includes('run'), legacy: flags.includes('legacy'), fragment: flags.includes('fragment') });
+      blocks.push({ file, line: i + 2, code: body.join('\n') + '\n', run: flags.includes('run'), legacy: flags.includes('legacy'),
+        jest: flags.includes('jest'), fragment: flags.includes('fragment') });
     }
     i = j;
   }
@@ -70,9 +73,12 @@ export function markdownFiles(root: string): string[] {
   return found.filter((f) => f !== 'README.md' || !found.includes('README.next.md')).sort();
 }
 
-/** A file name for a block, unique and readable: `docs__guide__options.md-L42.mts`. */
+/**
+ * A file name for a block, unique and readable: `docs__guide__options.md-L42.mts` (an ES module,
+ * so top-level `await` works), or `...-L42.test.ts` for a Jest block (CommonJS, as Jest runs it).
+ */
 export function blockFileName(block: CodeBlock): string {
-  return `${block.file.replace(/[\\/]/g, '__')}-L${block.line}.mts`;
+  return `${block.file.replace(/[\\/]/g, '__')}-L${block.line}${block.jest ? '.test.ts' : '.mts'}`;
 }
 
 /** The package specifiers a block imports (`maestro-retry`, `maestro-retry/redis`). */
