@@ -62,6 +62,9 @@ describeWithService(redis, 'the Redis store under contention', () => {
     for (const r of ratios) for (let k = 0; k < 40; k++) r.callStarted();
     await until(async () => (await stored('r', 'ratio-retry-budget'))?.window.counts.reduce((a: number, n: number, i: number) => (i % 2 === 0 ? a + n : a), 0) === CLIENTS * 40);
     await until(() => breakers[0]!.stats.windowCalls === CLIENTS * 50);
+    // Each connection decides on its own view of the fleet's calls: wait until every view has them
+    // all (a stale view only grants less, never more).
+    await until(() => ratios.every((r) => r.stats.windowCalls === CLIENTS * 40));
     expect(breakers[7]!.stats).toMatchObject({ windowCalls: 800, windowFailures: 160 });
     // 30 retries asked from each connection at once: 64 fit the ratio, 77 the bucket.
     const [retries, tokens] = await Promise.all([
