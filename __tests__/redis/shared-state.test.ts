@@ -108,6 +108,13 @@ describeWithService(redis, 'policies sharing their state through Redis', () => {
     const [a, b] = [store(), store()].map((s) => new AdaptiveRateLimiter({ name: 's3', store: s }));
     const events: PolicyEvent[] = [];
     b!.subscribe((e) => events.push(e));
+    // The limiters learn of each other's cuts through pub/sub only: wait until both listen.
+    for (const end = Date.now() + 5_000; Date.now() < end;) {
+      const channels = (await admin.pubsub('CHANNELS', `${prefix}*`)) as string[];
+      const counts = channels.length === 0 ? [] : ((await admin.pubsub('NUMSUB', ...channels)) as Array<string | number>).filter((_, i) => i % 2 === 1);
+      if (counts.some((n) => Number(n) >= 2)) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
     a!.afterAttempt(ctx, outcome('failure', { throttled: true }));
     await until(() => b!.enabled);
     expect(events.map((e) => e.type)).toEqual(['rate-change']);
