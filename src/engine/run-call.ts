@@ -40,14 +40,50 @@ export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invok
     ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
   }
   if (s.observers.length > 0) notify(s.observers, 'callStarted', Object.freeze({ operationName: name, timestamp: c.start }), s.report);
-  if (ending === undefined) {
-    try {
-      ending = await attempts(c);
-    } catch (internal) {
-      // A strategy, the clock, `random` or `delayFn` failed: the call ends with that error.
-      ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
+  // The attempts, until the call succeeds or gives up (one async function with the call's start
+  // and end: each async function between the caller and its result costs about a bare call).
+  const started = ending === undefined;
+  attempts: if (started) {
+    if (s.signal !== undefined || s.timeout !== undefined) {
+      if (s.signal?.aborted) { ending = { ok: false, reason: 'aborted', error: s.signal.reason }; break attempts; }
+      const timeout = s.timeout;
+      c.scope = new Scope(s.signal, timeout, s.clock, () => new RetryTimeoutError({
+        operationName: c.name, timeout: timeout!, elapsedMs: timeout!, attemptCount: c.attempt, cause: c.last?.kind === 'error' ? c.last.error : undefined,
+      }));
     }
-    if (s.strategies.length > 0) try {
+    try {
+      if (s.strategies.length > 0) await tellStrategies(c, 'callStarted');
+      for (;;) {
+        const attempt = s.hedging === undefined ? await attemptOnce(c) : await hedgedStep(c, s.hedging);
+        if (attempt.kind === 'success') { ending = { ok: true, value: attempt.value }; break attempts; }
+        if (attempt.kind === 'stopped') { ending = stopped(c); break attempts; }
+        if (attempt.kind === 'refused') { ending = { ok: false, reason: attempt.refusal.reason, error: attempt.refusal.error }; break attempts; }
+        const decision = attempt.decision;
+        if (!decision.retry) { ending = { ok: false, reason: decision.reason }; break attempts; }
+        const granted = await allowRetry(c, attempt.report);
+        if (granted !== true) { ending = { ok: false, reason: granted.reason }; break attempts; }
+        c.lastRetryAfterTimeout = attempt.report.timedOut;
+        if (s.observers.length > 0) {
+          const pending = notify(s.observers, 'retryScheduled', Object.freeze({
+            operationName: c.name, attempt: c.attempt, delay: decision.delay,
+            ...(c.last!.kind === 'error' ? { error: c.last!.error } : { result: c.last!.result }),
+            retriesLeft: s.maxRetries + 1 - c.attempt, elapsedMs: c.elapsed(),
+          }), s.report);
+          if (pending !== undefined) await c.wait(Promise.all(pending));
+        }
+        if (decision.delay > 0) await c.wait(s.clock.sleep(decision.delay, c.scope?.signal));
+        c.delay = decision.delay;
+        c.totalDelay += decision.delay;
+      }
+    } catch (error) {
+      if (c.scope?.stop !== undefined) { ending = stopped(c); break attempts; }
+      ending = { ok: false, reason: 'non-retryable', error, internal: true };
+    }
+  }
+  // Every path through the attempts above sets the ending; `started` is false only when it was set before.
+  ending = ending!;
+  if (started && s.strategies.length > 0) {
+    try {
       await tellStrategies(c, 'callEnded', {
         success: ending.ok, attempts: c.attempt, lastRetryAfterTimeout: c.lastRetryAfterTimeout, ...(ending.ok ? {} : { reason: ending.reason }),
       });
@@ -90,46 +126,6 @@ function fallBack<T>(c: Call<T>, plan: FallbackPlan<T>, reason: GiveUpReason, fa
     report: (error) => s.report(error, 'fallback', c.name),
     event: (type, details) => notifyPolicy(s.observers, s.report, 'fallback', type, c.name, s.clock.now(), details),
   });
-}
-
-/** The attempts of the call, until it succeeds or gives up. */
-async function attempts<T>(c: Call<T>): Promise<Ending<T>> {
-  const s = c.s;
-  if (s.signal !== undefined || s.timeout !== undefined) {
-    if (s.signal?.aborted) return { ok: false, reason: 'aborted', error: s.signal.reason };
-    const timeout = s.timeout;
-    c.scope = new Scope(s.signal, timeout, s.clock, () => new RetryTimeoutError({
-      operationName: c.name, timeout: timeout!, elapsedMs: timeout!, attemptCount: c.attempt, cause: c.last?.kind === 'error' ? c.last.error : undefined,
-    }));
-  }
-  try {
-    if (s.strategies.length > 0) await tellStrategies(c, 'callStarted');
-    for (;;) {
-      const attempt = s.hedging === undefined ? await attemptOnce(c) : await hedgedStep(c, s.hedging);
-      if (attempt.kind === 'success') return { ok: true, value: attempt.value };
-      if (attempt.kind === 'stopped') return stopped(c);
-      if (attempt.kind === 'refused') return { ok: false, reason: attempt.refusal.reason, error: attempt.refusal.error };
-      const decision = attempt.decision;
-      if (!decision.retry) return { ok: false, reason: decision.reason };
-      const granted = await allowRetry(c, attempt.report);
-      if (granted !== true) return { ok: false, reason: granted.reason };
-      c.lastRetryAfterTimeout = attempt.report.timedOut;
-      if (s.observers.length > 0) {
-        const pending = notify(s.observers, 'retryScheduled', Object.freeze({
-          operationName: c.name, attempt: c.attempt, delay: decision.delay,
-          ...(c.last!.kind === 'error' ? { error: c.last!.error } : { result: c.last!.result }),
-          retriesLeft: s.maxRetries + 1 - c.attempt, elapsedMs: c.elapsed(),
-        }), s.report);
-        if (pending !== undefined) await c.wait(Promise.all(pending));
-      }
-      if (decision.delay > 0) await c.wait(s.clock.sleep(decision.delay, c.scope?.signal));
-      c.delay = decision.delay;
-      c.totalDelay += decision.delay;
-    }
-  } catch (error) {
-    if (c.scope?.stop !== undefined) return stopped(c);
-    throw error;
-  }
 }
 
 /** The ending of a call its scope halted. */
