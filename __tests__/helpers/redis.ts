@@ -4,9 +4,11 @@
  * fault tests, which may kill, pause or restart them (never the shared one).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import Redis, { type RedisOptions } from 'ioredis';
+import { freePort } from './redis-server';
 import { redisUrl } from './services';
+
+export { freePort };
 
 const clients = new Set<Redis>();
 
@@ -34,18 +36,6 @@ export function uniquePrefix(label: string): string {
 export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
   const keys = await client.keys(`${prefix}:*`);
   if (keys.length > 0) await client.del(...keys);
-}
-
-/** A free TCP port on 127.0.0.1 (free when asked; the caller binds it soon after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A `redis-server` of this test's own, without persistence. */
