@@ -273,10 +273,11 @@ describe('hedging delays', () => {
     const seen = await run([{ ms: 400 }, { ms: 5 }]);
     expect(seen).toHaveLength(2);
     expect(Math.abs(seen[1]!.start - seen[0]!.start - 17) / 17).toBeLessThanOrEqual(0.02);
-    expect(latencies.estimate('op').count).toBe(12);
+    // The first attempt is recorded (cut short when the hedge won), the hedge is not.
+    expect(latencies.estimate('op').count).toBe(11);
   });
 
-  it('records the winner, and a loser at the time it was cancelled (a lower bound of its latency)', async () => {
+  it('records the first attempt, a loser at the time it was cancelled (a lower bound of its latency), and no hedge', async () => {
     const clock = new ManualClock();
     const latencies = new LatencyStore();
     latencies.estimate('op').record(50);
@@ -286,9 +287,15 @@ describe('hedging delays', () => {
     const cancelledAt = seen[1]!.start + 20;
     expect(Math.abs(seen[1]!.start - 50) / 50).toBeLessThanOrEqual(0.02);
     const estimate = latencies.estimate('op');
-    expect(estimate.count).toBe(3);
-    expect(Math.abs(estimate.quantile(0)! - 20) / 20).toBeLessThanOrEqual(0.02);
+    // The 50 ms known before, and the first attempt cut short at about 70 ms; not the hedge's 20 ms.
+    expect(estimate.count).toBe(2);
+    expect(Math.abs(estimate.quantile(0)! - 50) / 50).toBeLessThanOrEqual(0.02);
     expect(Math.abs(estimate.quantile(1)! - cancelledAt) / cancelledAt).toBeLessThanOrEqual(0.02);
+    // A round won by its first attempt records it: 3 latencies now, the smallest 10 ms.
+    const quick = operation(clock, [{ ms: 10 }]);
+    await drive(clock, retry(quick.fn, options(clock, { hedging: { delay: 'p50', minSamples: 1, latencies } })));
+    expect(estimate.count).toBe(3);
+    expect(Math.abs(estimate.quantile(0)! - 10) / 10).toBeLessThanOrEqual(0.02);
   });
 
   it('does not record failures other than timeouts (a fast failure says nothing of a success)', async () => {

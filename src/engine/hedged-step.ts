@@ -16,7 +16,12 @@ function judge<T>(outcome: Attempted<T>): RoundAttempt {
   return !outcome.decision.retry && outcome.decision.reason === 'non-retryable' ? 'fatal' : 'failed';
 }
 
-/** How long a finished attempt took, when that says how slow the operation is: successes, losers, timeouts. */
+/**
+ * How long an attempt took, when that says how slow the operation is: a success, a loser (cut
+ * short when a hedge won: a lower bound, but one past the delay), a timeout. Only attempts that
+ * started alone are recorded (`RoundTicket.alone`): a hedge sent because another attempt was
+ * slow, and cut short at any time when it loses, would pull the estimate below the operation's.
+ */
 function latency<T>(outcome: Attempted<T>): number | undefined {
   if (outcome.kind === 'success' || outcome.kind === 'cancelled') return outcome.durationMs;
   return outcome.kind === 'failed' && outcome.report.timedOut ? outcome.report.durationMs : undefined;
@@ -32,7 +37,7 @@ export async function hedgedStep<T>(c: Call<T>, plan: HedgingPlan): Promise<Step
     attempt: async (ticket) => {
       const attempted = await attemptOnce(c, ticket);
       const ms = latency(attempted);
-      if (ms !== undefined) plan.record(c.name, Math.max(0, ms));
+      if (ms !== undefined && ticket.alone) plan.record(c.name, Math.max(0, ms));
       return attempted;
     },
     judge,

@@ -27,7 +27,13 @@ export type RoundAttempt = 'success' | 'fatal' | 'failed' | 'refused' | 'stopped
  * (the others are aborted now); `false` means another already did, and it is a loser.
  */
 export interface RoundTicket {
+  /** The attempt is a hedge (not the round's first). */
   readonly hedge: boolean;
+  /**
+   * No other attempt of the round was running when it started (the first attempt, or a hedge
+   * sent after every earlier one failed): it was not sent because another was slow.
+   */
+  readonly alone: boolean;
   readonly signal: AbortSignal;
   claim(): boolean;
 }
@@ -75,7 +81,7 @@ export async function hedgedRound<A>(host: RoundHost<A>, plan: HedgingPlan): Pro
 
   const canHedge = (): boolean => hedges < plan.maxHedges && launched < left;
   const start = (hedge: boolean): void => {
-    const run = host.attempt({ hedge, signal: cancel.signal, claim });
+    const run = host.attempt({ hedge, alone: running.size === 0, signal: cancel.signal, claim });
     running.set(run, run.then((outcome) => [run, outcome] as const));
     launched++;
     const now = host.elapsed();
