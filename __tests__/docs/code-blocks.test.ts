@@ -1,28 +1,35 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import ts from 'typescript';
-import { moduleNameMapper } from '../../jest.config';
 import { blockFileName, extractBlocks, markdownFiles, packageImports, type CodeBlock } from './support/code-blocks';
 
-// Every TypeScript block of README*.md and docs/**/*.md is type-checked against the package (the
-// `maestro-retry` paths of tsconfig.json point at src/), all blocks in one TypeScript program, and
-// the blocks marked `run` are then run, under tsx, in one child process, and those marked `jest`
-// by Jest, in another. The convention is in docs/contributing.md. Blocks are written to
-// .code-blocks/ (ignored by git) while the test runs.
+// Every TypeScript block of README*.md and docs/**/*.md is checked against the built package, as
+// a user installs it: the project's build script builds it into node_modules/maestro-retry of
+// the folder the blocks are written to (.code-blocks/, ignored by git), next to a copy of
+// package.json, so `maestro-retry` and its subpaths resolve through the package's `exports` to
+// dist/ (never to src/). All blocks are type-checked in one TypeScript program; the blocks marked
+// `run` then run under tsx in one child process, and those marked `jest` under Jest in another.
+// The convention is in docs/contributing.md.
 const root = resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
 const dir = join(root, '.code-blocks', String(process.pid));
+const installed = join(dir, 'node_modules', pkg.name);
+/** Declarations of the few NestJS names the NestJS block uses (Nest is not installed here). */
+const nestStub = join(__dirname, 'support', 'nestjs.d.ts');
 
-const blocks = markdownFiles(root).flatMap((file) => extractBlocks(readFileSync(join(root, file), 'utf8'), file));
-const checked = blocks.filter((b) => !b.fragment);
+const checked = markdownFiles(root).flatMap((file) => extractBlocks(readFileSync(join(root, file), 'utf8'), file));
 const where = (b: CodeBlock): string => `${b.file}:${b.line}`;
 const pathOf = (b: CodeBlock): string => join(dir, blockFileName(b));
 
-/** The compiler options of tsconfig.json, for code a user writes: Node's types, not Jest's. */
+/**
+ * The compiler options of tsconfig.json, for code a user writes: Node's types, not Jest's, and
+ * no `paths` (they map the package to src/ for the tests).
+ */
 function compilerOptions(legacy: boolean): ts.CompilerOptions {
   const config = ts.getParsedCommandLineOfConfigFile(join(root, legacy ? 'tsconfig.legacy.json' : 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } })!;
-  return { ...config.options, types: ['node'], noEmit: true, noUnusedLocals: false };
+  const { paths: _paths, ...options } = config.options;
+  return { ...options, types: ['node'], noEmit: true, noUnusedLocals: false };
 }
 
 /** Parsed source files, shared by the two programs (the standard and the legacy decorator one). */
@@ -38,12 +45,17 @@ function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
   return host;
 }
 
-/** Type errors per block, with the Markdown file and line they come from. */
+/**
+ * Type errors per block, with the Markdown file and line they come from; also an error when the
+ * program read any file of src/ (the blocks must see only what the package ships).
+ */
 function typeErrors(group: CodeBlock[], legacy: boolean): string[] {
   if (group.length === 0) return [];
   const byPath = new Map(group.map((b) => [pathOf(b), b]));
   const options = compilerOptions(legacy);
-  const program = ts.createProgram([...byPath.keys()], options, compilerHost(options));
+  const program = ts.createProgram([...byPath.keys(), nestStub], options, compilerHost(options));
+  const fromSrc = program.getSourceFiles().map((f) => resolve(f.fileName)).filter((f) => f.startsWith(join(root, 'src') + sep));
+  if (fromSrc.length > 0) return [`the blocks were checked against src/, not the built package: ${fromSrc.slice(0, 3).join(', ')}`];
   return ts.getPreEmitDiagnostics(program).flatMap((d) => {
     const block = d.file && byPath.get(resolve(d.file.fileName));
     if (!block) return d.file ? [] : [ts.flattenDiagnosticMessageText(d.messageText, '\n')];
@@ -63,7 +75,9 @@ function runErrors(group: CodeBlock[], legacy: boolean): string[] {
   const list = join(dir, `${name}.run.json`);
   const tsconfig = join(dir, `tsconfig.${name}.json`);
   writeFileSync(list, JSON.stringify(group.map(pathOf)));
-  writeFileSync(tsconfig, JSON.stringify({ extends: join(root, legacy ? 'tsconfig.legacy.json' : 'tsconfig.json'), include: group.map(pathOf) }));
+  writeFileSync(tsconfig, JSON.stringify({
+    extends: join(root, legacy ? 'tsconfig.legacy.json' : 'tsconfig.json'), compilerOptions: { paths: {} }, include: group.map(pathOf),
+  }));
   const child = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', tsconfig, join(__dirname, 'support/run-blocks.mjs'), list], { cwd: root, encoding: 'utf8', timeout: 170_000 });
   const marker = child.stdout.lastIndexOf('@@code-block-results@@');
   if (marker < 0) return [`the block runner failed (status ${child.status}):\n${child.stdout}\n${child.stderr}`];
@@ -72,14 +86,13 @@ function runErrors(group: CodeBlock[], legacy: boolean): string[] {
   return results.filter((r) => r.error !== undefined).map((r) => `${where(byPath.get(r.file)!)}: ${r.error}`);
 }
 
-/** Runs the Jest blocks with Jest, as the suite compiles tests (maestro-retry mapped to src/); the failures. */
+/** Runs the Jest blocks with Jest (maestro-retry resolved to the built package's CommonJS build); the failures. */
 function jestErrors(group: CodeBlock[]): string[] {
   if (group.length === 0) return [];
   const config = join(dir, 'jest.config.json');
   const results = join(dir, 'jest-results.json');
   writeFileSync(config, JSON.stringify({
     rootDir: root, testEnvironment: 'node', testMatch: group.map(pathOf),
-    moduleNameMapper,
     // Type-checked above already: compile only.
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.stryker.json', diagnostics: false }] },
   }));
@@ -100,9 +113,11 @@ function jestErrors(group: CodeBlock[]): string[] {
 
 describe('code blocks in README and docs/', () => {
   beforeAll(() => {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(installed, { recursive: true });
+    copyFileSync(join(root, 'package.json'), join(installed, 'package.json'));
+    execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), join(installed, 'dist')], { stdio: 'pipe' });
     for (const b of checked) writeFileSync(pathOf(b), b.code);
-  });
+  }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('the docs hold TypeScript blocks to check', () => {

@@ -7,9 +7,8 @@ import { join, relative } from 'node:path';
  * - none: the block is a whole module; it is type-checked against the package;
  * - `run`: type-checked, then run (it must end in well under 10 s, and assert what it shows);
  * - `legacy`: checked (and run, with `run`) under `experimentalDecorators` + `emitDecoratorMetadata`;
- * - `jest`: a Jest test file (importing from `@jest/globals`): type-checked, then run by Jest;
- * - `fragment`: a piece of code that does not stand alone; not checked. Kept for what cannot be
- *   (a framework the repository does not install).
+ * - `jest`: a Jest test file (importing from `@jest/globals`): type-checked, then run by Jest.
+ * There is no flag to leave a block unchecked.
  */
 export interface CodeBlock {
   /** The Markdown file, relative to the repository root. */
@@ -20,11 +19,10 @@ export interface CodeBlock {
   readonly run: boolean;
   readonly legacy: boolean;
   readonly jest: boolean;
-  readonly fragment: boolean;
 }
 
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)\s*(.*)$/;
-const KNOWN_FLAGS = new Set(['run', 'legacy', 'jest', 'fragment']);
+const KNOWN_FLAGS = new Set(['run', 'legacy', 'jest']);
 
 /** The TypeScript blocks of one Markdown text, code un-indented by its fence's indentation. */
 export function extractBlocks(markdown: string, file: string): CodeBlock[] {
@@ -46,7 +44,7 @@ export function extractBlocks(markdown: string, file: string): CodeBlock[] {
       const unknown = flags.filter((f) => !KNOWN_FLAGS.has(f));
       if (unknown.length > 0) throw new Error(`${file}:${i + 1}: unknown code-block flag ${unknown.join(', ')} (known: ${[...KNOWN_FLAGS].join(', ')})`);
       blocks.push({ file, line: i + 2, code: body.join('\n') + '\n', run: flags.includes('run'), legacy: flags.includes('legacy'),
-        jest: flags.includes('jest'), fragment: flags.includes('fragment') });
+        jest: flags.includes('jest') });
     }
     i = j;
   }
