@@ -216,6 +216,20 @@ describe('the system clock and long timers', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  test('a system-clock sleep of a fraction of a millisecond more never ends early: its timer rounds up', async () => {
+    jest.useFakeTimers();
+    const spy = jest.spyOn(globalThis, 'setTimeout');
+    const done: string[] = [];
+    void systemClock.sleep(6.2).then(() => done.push('plain'));
+    void systemClock.sleep(6.2, new AbortController().signal).then(() => done.push('with a signal'));
+    expect(spy.mock.calls.map((call) => call[1])).toEqual([7, 7]);
+    await jest.advanceTimersByTimeAsync(6);
+    expect(done).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(done).toEqual(['plain', 'with a signal']);
+    spy.mockRestore();
+  });
+
   test('an aborted system-clock sleep clears its timer', async () => {
     jest.useFakeTimers();
     const controller = new AbortController();

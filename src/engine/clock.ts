@@ -31,7 +31,10 @@ const TIME_ORIGIN = performance.timeOrigin;
  * The real clock: `now()` is epoch ms with sub-ms precision (`performance.timeOrigin +
  * performance.now()`, monotonic within a process; `performance.now` is looked up at each call), and `sleep` uses the global `setTimeout`
  * looked up at call time, so Jest's or sinon's fake timers take effect. A sleep longer than
- * 2^31-1 ms is split into chained timers, so it lasts as long as it says.
+ * 2^31-1 ms is split into chained timers, so it lasts as long as it says. A fractional delay is
+ * rounded up to the next millisecond: Node's timers count whole milliseconds and drop the
+ * fraction, so `setTimeout(fn, 6.9)` fires after about 6.1 ms, and a sleep should not end
+ * early (a hedge delay of a few ms would be 10% short).
  *
  * @example
  * await systemClock.sleep(250);
@@ -44,10 +47,10 @@ export const systemClock: Clock = {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   // The common case, one timer and nothing to listen to: no closures beyond the promise's own
   // (a call waiting in its delay holds only the promise and the timer).
-  if (signal === undefined && ms <= MAX_TIMER_DELAY) return new Promise<void>((resolve) => void setTimeout(resolve, ms));
+  if (signal === undefined && ms <= MAX_TIMER_DELAY) return new Promise<void>((resolve) => void setTimeout(resolve, Math.ceil(ms)));
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
-    let remaining = ms;
+    let remaining = Math.ceil(ms);
     let timer: ReturnType<typeof setTimeout>;
     const onAbort = (): void => {
       clearTimeout(timer);
