@@ -4,8 +4,8 @@
  * `retry`, `fn.apply(this, args)` for the wrappers); everything else happens here:
  *
  *     call started → strategies' callStarted
- *     for each attempt: attemptOnce (admission, the attempt, the decision, release),
- *       or with `hedging`, a hedged round of attempts (hedged-step.ts)
+ *     for each attempt: begin (admission, the call of the function), its result, finish (the
+ *       decision, release), or with `hedging`, a hedged round of attempts (hedged-step.ts)
  *       success → done; refused → give up; not retryable → give up
  *       strategies' allowRetry (the budget) → retry scheduled (onRetry) → wait the delay
  *     strategies' callEnded → call ended (onSuccess / onGiveUp, the registry)
@@ -20,7 +20,7 @@ import { ask, isThenable } from '../strategies/ask.js';
 import { useFallback, type FallbackPlan } from '../strategies/fallback.js';
 import type { Strategy } from '../strategies/strategy.js';
 import { allowRetry } from './allow-retry.js';
-import { attemptOnce } from './attempt.js';
+import { begin, finish, Running, type Step } from './attempt.js';
 import { Call, type Invoke } from './call.js';
 import { hedgedStep } from './hedged-step.js';
 import { failureOf, type Ending } from './outcome.js';
@@ -54,7 +54,26 @@ export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invok
     try {
       if (s.strategies.length > 0) await tellStrategies(c, 'callStarted');
       for (;;) {
-        const attempt = s.hedging === undefined ? await attemptOnce(c) : await hedgedStep(c, s.hedging);
+        let attempt: Step<T>;
+        if (s.hedging !== undefined) attempt = await hedgedStep(c, s.hedging);
+        else {
+          let begun = begin(c);
+          if (isThenable(begun)) begun = await begun;
+          if (begun instanceof Running) {
+            let failed = false;
+            let value: unknown;
+            let error: unknown;
+            try {
+              value = await begun.out;
+            } catch (thrown) {
+              failed = true;
+              error = thrown;
+            }
+            const ended = finish<T>(c, begun, failed, value, error);
+            // Without a hedged round's ticket, an attempt is never a round's loser.
+            attempt = (isThenable(ended) ? await ended : ended) as Step<T>;
+          } else attempt = begun;
+        }
         if (attempt.kind === 'success') { ending = { ok: true, value: attempt.value }; break attempts; }
         if (attempt.kind === 'stopped') { ending = stopped(c); break attempts; }
         if (attempt.kind === 'refused') { ending = { ok: false, reason: attempt.refusal.reason, error: attempt.refusal.error }; break attempts; }
