@@ -209,6 +209,16 @@ class End {
     /** A round's loser: another attempt ended the round. */
     public cancelled: boolean,
   ) {}
+
+  #report: AttemptReport | undefined;
+
+  /** The attempt as the strategies hear of it (made when first asked for: a success without strategies never is). */
+  report(): AttemptReport {
+    return this.#report ??= {
+      verdict: this.verdict, throttled: this.decision?.verdict === 'throttling', timedOut: this.failed && isTimeoutError(this.error),
+      error: this.error, durationMs: this.durationMs,
+    };
+  }
 }
 
 /**
@@ -263,12 +273,9 @@ function conclude(r: Running, e: End): void {
 
 /** The attempt is over: the observers hear of it, the admitters are told how it counted, and the step is answered. */
 function close<T>(c: Call<T>, r: Running, e: End): MaybePromise<Attempted<T>> {
-  const report: AttemptReport = {
-    verdict: e.verdict, throttled: e.decision?.verdict === 'throttling', timedOut: e.failed && isTimeoutError(e.error), error: e.error, durationMs: e.durationMs,
-  };
   ended(c, r.n, r.t0, e.durationMs, e.failed ? 'error' : e.rejected ? 'result' : 'success', e.error, e.value, r.ticket?.hedge === true, e.cancelled);
-  if (r.admitted.length === 0) return step(c, e, report);
-  return release(c, r.n, r.admitted, report).then(() => step(c, e, report));
+  if (r.admitted.length === 0) return step(c, e);
+  return release(c, r.n, r.admitted, e.report()).then(() => step(c, e));
 }
 
 /** `close` after the decision failed (a predicate or the clock threw): the attempt is still closed, then the failure goes on. */
@@ -278,12 +285,12 @@ function closeAndThrow<T>(c: Call<T>, r: Running, e: End, internal: unknown): Ma
   throw internal;
 }
 
-function step<T>(c: Call<T>, e: End, report: AttemptReport): Attempted<T> {
+function step<T>(c: Call<T>, e: End): Attempted<T> {
   if (e.stopped || c.scope?.stop !== undefined) return { kind: 'stopped' };
   if (e.cancelled) return { kind: 'cancelled', durationMs: e.durationMs };
   if (!e.failed && !e.rejected) return { kind: 'success', value: e.value as T, durationMs: e.durationMs };
   c.last = e.failed ? { kind: 'error', error: e.error } : { kind: 'result', result: e.value };
-  return { kind: 'failed', decision: e.decision!, report };
+  return { kind: 'failed', decision: e.decision!, report: e.report() };
 }
 
 /**
