@@ -7,7 +7,7 @@
  * breaker per process, one breaker shared through Redis. Prints the table, writes
  * bench/results/fleet.json; `npx tsx bench/draw-fleet-chart.ts` draws docs/fleet.svg from it.
  *
- *   npx tsx bench/simulate-fleet.ts [--k=1,2,4,8] [--policies=plain,budget-shared,...]
+ *   npx tsx bench/simulate-fleet.ts [--k=1,2,4,8] [--policies=plain,budget-shared,...] [--timeout-ms=50]
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,9 @@ const BUCKET_MS = 100;
 /** Probes are counted once every breaker has opened: from 3 s into the outage to its end. */
 const PROBE_FROM_MS = HEALTHY_MS + 3_000;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const cli = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+/** `--timeout-ms=N`: the shared store's bound on a wait; the store's default (50 ms) unless given. */
+const TIMEOUT_MS = cli['timeout-ms'] === undefined ? undefined : Number(cli['timeout-ms']);
 
 /** One run's figures. */
 export interface FleetRow {
@@ -93,7 +96,7 @@ async function run(policy: FleetPolicy, k: number): Promise<FleetRow> {
   const prefix = `fleet-sim-${process.pid}-${policy}-${k}`;
   const durationMs = HEALTHY_MS + OUTAGE_MS + AFTER_MS;
   const workers = Array.from({ length: k }, (_, worker) => {
-    const config: WorkerConfig = { worker, policy, rate: RATE / k, port: dep.port, redisUrl, prefix, durationMs, bucketMs: BUCKET_MS };
+    const config: WorkerConfig = { worker, policy, rate: RATE / k, port: dep.port, redisUrl, prefix, durationMs, bucketMs: BUCKET_MS, ...(TIMEOUT_MS === undefined ? {} : { timeoutMs: TIMEOUT_MS }) };
     return spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'sim/fleet-worker.ts'), JSON.stringify(config)], { stdio: 'pipe' });
   });
   try {
@@ -138,7 +141,7 @@ function figures(policy: FleetPolicy, k: number, reports: readonly WorkerReport[
 }
 
 async function main(): Promise<void> {
-  const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+  const args = cli;
   const ks = (args.k ?? '1,2,4,8').split(',').map(Number);
   const policies = (args.policies?.split(',') ?? POLICIES) as FleetPolicy[];
   console.log(`Fleet storm: ${RATE} calls/s offered by K workers between them, healthy ${HEALTHY_MS / 1000} s, down ${OUTAGE_MS / 1000} s, ` +
@@ -160,7 +163,10 @@ async function main(): Promise<void> {
   }
   const machine = { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverage: os.loadavg(), date: new Date().toISOString() };
   mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(join(__dirname, 'results', 'fleet.json'), JSON.stringify({ machine, rate: RATE, healthyMs: HEALTHY_MS, outageMs: OUTAGE_MS, afterMs: AFTER_MS, rows }, null, 2) + '\n');
+  writeFileSync(join(__dirname, 'results', 'fleet.json'), JSON.stringify({
+    command: `npm run simulate:fleet${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine, rate: RATE, healthyMs: HEALTHY_MS, outageMs: OUTAGE_MS, afterMs: AFTER_MS, storeTimeoutMs: TIMEOUT_MS ?? 'default (50)', rows,
+  }, null, 2) + '\n');
 }
 
 if (require.main === module) void main().catch((e) => {

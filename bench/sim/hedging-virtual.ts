@@ -26,12 +26,12 @@ export interface VirtualResult {
  * before the measured ones. Measures the last `count` calls.
  */
 export async function runVirtual(model: HeavyTailModel, after: { model: Partial<HeavyTailModel>; warmup: number } | undefined,
-  hedging: HedgingOptions | undefined, count: number, rate: number, warmup: number, timeout: number): Promise<VirtualResult> {
+  hedging: HedgingOptions | undefined, count: number, rate: number, warmup: number, timeout: number,
+  latencies = new LatencyStore()): Promise<VirtualResult> {
   const clock = new ManualClock();
   let draw = delays(model);
   const registry = new RetryRegistry();
   const budget = RetryBudget.ratio({ ratio: 0.1, clock });
-  const latencies = new LatencyStore();
   let refused = 0;
   let requests = 0;
   const observers = [{ policyEvent: (e: PolicyEvent) => { if (e.policy === 'hedging' && e.type === 'refused') refused++; } }];
