@@ -39,7 +39,7 @@ const config: Config = {
   ],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.stryker.json' }] },
   // Stop a failing property at its first counterexample: no shrinking in mutation runs.
-  setupFiles: ['<rootDir>/__tests__/hardening/mutation-fast-check.setup.ts'],
+  setupFiles: ['<rootDir>/__tests__/hardening/fast-check.setup.ts'],
   globals: { __DECORATORS__: { mode: 'tc39', designMetadata: false, tsconfig: 'tsconfig.json' } },
 };
 

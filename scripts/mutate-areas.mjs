@@ -28,31 +28,35 @@ import { join } from 'node:path';
  * an area with `tests` is a lower bound on what the whole suite scores.
  */
 export const AREAS = {
-  'core-leaf': { mutate: ['backoff', 'classify', 'retry-after', 'safe', 'validate', 'match', 'error-summary', 'hook-errors', 'clock', 'options']
-    .map((f) => `src/core/${f}.ts`) },
-  'core-loop': {
-    mutate: ['loop', 'lean-loop', 'call-end', 'lean-call', 'wrapper', 'run-call', 'decide', 'failure', 'call', 'race-abort', 'attempt-context', 'seams', 'types']
-      .map((f) => `src/core/${f}.ts`),
-    tests: ['core/**/*.test.ts', 'hardening/mutation-core-*.test.ts', 'hardening/hostile-input.test.ts', 'hardening/leaks.test.ts',
-      'policies/**/*.test.ts', 'api/**/*.test.ts', 'decorators/retryable.test.ts'],
+  engine: {
+    mutate: ['src/engine/**/*.ts'],
+    tests: ['engine/**/*.test.ts', 'core/**/*.test.ts', 'api/**/*.test.ts', 'hardening/*.test.ts', 'strategies/hedging*.test.ts',
+      'strategies/fallback.test.ts', 'decorators/retryable.test.ts'],
+  },
+  decision: {
+    mutate: ['src/decision/**/*.ts'],
+    tests: ['decision/**/*.test.ts', 'core/retry-decisions.test.ts', 'core/retry-time.test.ts', 'api/**/*.test.ts', 'packs/http.test.ts'],
   },
   api: {
     mutate: ['src/api/**/*.ts'],
     tests: ['api/**/*.test.ts', 'decorators/retryable*.test.ts', 'core/wrapper.test.ts', 'core/retry-hooks.test.ts'],
   },
-  registry: {
-    mutate: ['src/registry/**/*.ts'],
-    tests: ['registry/**/*.test.ts', 'api/**/*.test.ts', 'hardening/mutation-registry.test.ts', 'hardening/hostile-input.test.ts',
-      'hardening/leaks.test.ts', 'core/retry-hooks.test.ts', 'core/wrapper.test.ts'],
+  'registry-observers': {
+    mutate: ['src/registry/**/*.ts', 'src/observers/**/*.ts'],
+    tests: ['registry/**/*.test.ts', 'api/**/*.test.ts', 'hardening/*.test.ts', 'core/retry-hooks.test.ts', 'core/wrapper.test.ts'],
   },
-  policies: {
-    mutate: ['src/policies/**/*.ts', '!src/policies/index.ts'],
-    tests: ['policies/**/*.test.ts', 'hardening/mutation-policies.test.ts', 'core/retry-time.test.ts', 'core/retry-decisions.test.ts'],
+  'strategies-state': {
+    mutate: ['src/strategies/**/*.ts', 'src/state/**/*.ts', '!src/strategies/index.ts'],
+    tests: ['strategies/**/*.test.ts', 'policies/**/*.test.ts', 'state/**/*.test.ts', 'core/retry-time.test.ts', 'core/retry-decisions.test.ts'],
   },
   'errors-testing': {
     mutate: ['src/errors/**/*.ts', 'src/testing/**/*.ts'],
-    tests: ['errors/**/*.test.ts', 'hardening/mutation-errors-testing.test.ts', 'hardening/hostile-input.test.ts', 'core/retry-time.test.ts',
-      'core/retry-decisions.test.ts', 'core/retry-hooks.test.ts', 'policies/circuit-breaker.test.ts'],
+    tests: ['errors/**/*.test.ts', 'hardening/hostile-input.test.ts', 'core/retry-time.test.ts', 'core/retry-decisions.test.ts',
+      'core/retry-hooks.test.ts', 'policies/circuit-breaker.test.ts'],
+  },
+  subpaths: {
+    mutate: ['src/redis/**/*.ts', 'src/otel/**/*.ts', 'src/dashboard/**/*.ts', 'src/packs/**/*.ts'],
+    tests: ['redis/**/*.test.ts', 'otel/**/*.test.ts', 'dashboard/**/*.test.ts', 'packs/**/*.test.ts'],
   },
 };
 

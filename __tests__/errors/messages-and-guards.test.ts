@@ -1,10 +1,10 @@
 /**
- * Tests written to kill mutants Stryker left alive in src/errors/ and src/testing/manual-clock.ts
- * (reports/mutation/areas/errors-testing.json): the default messages and the singular/plural
- * messages of the error classes, when `cause` and `lastResult` are present at all, guards that
- * recognise errors made by another copy of the library or in another realm (and do not throw
- * on values that fight back), and ManualClock's documented behaviour: `nextDue`, order of
- * timers, an already-aborted signal, the listener an aborted sleep leaves, `runAll`'s limit.
+ * The error classes' messages and guards, and ManualClock's details: the default messages and
+ * the singular/plural messages of the error classes, when `cause` and `lastResult` are present
+ * at all, guards that recognise errors made by another copy of the library or in another realm
+ * (and do not throw on values that fight back), and ManualClock's documented behaviour:
+ * `nextDue`, order of timers, an already-aborted signal, the listener an aborted sleep leaves,
+ * `runAll`'s limit.
  */
 import { getEventListeners } from 'node:events';
 import vm from 'node:vm';

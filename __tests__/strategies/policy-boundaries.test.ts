@@ -1,7 +1,7 @@
 /**
- * Issue 8, item 2: tests written to kill mutants Stryker found surviving (or would find) in
- * src/policies: boundaries (`>=` vs `>`), snapshot fields nobody read, guards that only matter
- * on misuse, and the fallbacks of the option validators.
+ * The policies at their boundaries: `>=` against `>` in the breaker, the budgets and the
+ * window, snapshot fields, guards that only matter on misuse, the option validators' fallbacks,
+ * and the limiter's waiters and bucket.
  */
 import { AdaptiveRateLimiter } from '../../src/strategies/adaptive-rate-limiter.js';
 import { CircuitBreaker, type CircuitStateChange } from '../../src/strategies/circuit-breaker.js';

@@ -1,9 +1,8 @@
 /**
- * Tests written to kill mutants Stryker left alive in src/core/options.ts, validate.ts and
- * backoff.ts (reports/mutation/areas/core-leaf.json): the wording of every validation error
- * (the other suites check the class and the option's name only), the shape checks of
- * `retryOn`/`abortOn` and `signal`, what `mergeOptions` keeps, and the `timed` flag, seen
- * through the `elapsedMs` the hooks and `retryIf` get when nothing else records time.
+ * Option validation, word for word: the whole message of every validation error (the other
+ * suites check the class and the option's name only), the shape checks of `retryOn`/`abortOn`
+ * and `signal`, what `mergeOptions` keeps, and when a call reads the clock, seen through the
+ * `elapsedMs` the hooks and `retryIf` get when nothing else records time.
  */
 import { calculateDelay } from '../../src/decision/backoff.js';
 import { mergeOptions, type RetryOptions } from '../../src/engine/options.js';

@@ -1,9 +1,9 @@
 /**
- * Issue 8, item 2: tests written against the mutants of src/registry: the history ring as it
- * grows and wraps, the derived figures, clearing and eviction, and the registry's options and
- * listeners. Driven through the public `retry()` on a `ManualClock`. The last block covers the
- * bounds as calls start, end and are cleared, what listeners hear of a cleared or rejected-result
- * attempt, which keys a statistics object leaves out, and the memory a history holds (with `gc`).
+ * The registry's bounds and figures: the history ring as it grows and wraps, the derived
+ * figures, clearing and eviction, and the registry's options and listeners. Driven through the
+ * public `retry()` on a `ManualClock`. The last block covers the bounds as calls start, end and
+ * are cleared, what listeners hear of a cleared or rejected-result attempt, which keys a
+ * statistics object leaves out, and the memory a history holds (with `gc`).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

@@ -1,10 +1,8 @@
 /**
- * Issue 8, item 2: tests written to kill the mutants Stryker left alive in src/core/classify.ts
- * and src/core/retry-after.ts: which status values count as an HTTP status, non-string
- * messages, header bags whose `get` answers null/undefined or is not a function, function
- * values where an object is expected, out-of-range seconds in an HTTP date, and a
- * `retry-after-ms` of 0. The equivalent survivors are listed (with reasons) in
- * reports/mutation/areas/core-leaf-classify.verdicts.txt.
+ * Reading a status and a server's wait from an error: which values count as an HTTP status,
+ * non-string messages, header bags whose `get` answers null/undefined or is not a function,
+ * function values where an object is expected, out-of-range seconds in an HTTP date, and a
+ * `retry-after-ms` of 0.
  */
 import { httpStatusOf, isThrottlingError, isTransientError } from '../../src/decision/classify.js';
 import { parseRetryAfter, retryAfterMs } from '../../src/decision/retry-after.js';

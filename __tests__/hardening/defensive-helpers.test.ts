@@ -1,8 +1,6 @@
 /**
- * Tests written to kill mutants Stryker left alive in the leaf modules of src/core: the hostile
- * value readers (safe.ts), the error summaries kept in history (error-summary.ts), hook error
- * reporting (hook-errors.ts) and the system clock (clock.ts). Each test names the mutants it
- * kills in a short comment.
+ * The helpers that face hostile values: reading members of values that fight back, the error
+ * summaries kept in history, hook error reporting, and the system clock.
  */
 import { getEventListeners } from 'node:events';
 import vm from 'node:vm';

@@ -1,10 +1,10 @@
 /**
- * Tests written against the mutants Stryker left in src/api: the `@Retryable` decorator in both
- * calling conventions (the legacy `experimentalDecorators` protocol is applied by hand, the way
- * TypeScript's legacy emit calls it, since this file compiles in TC39 mode), how the declaring
- * class is found and the operation named, `getRetryableOptions` on odd targets, `ErrorHandler`'s
- * decisions and messages, `RetryManager`'s synchronous classification, and the argument checks
- * and default operation names of `retry` and `withRetry`.
+ * The entry points at their edges: the `@Retryable` decorator in both calling conventions (the
+ * legacy `experimentalDecorators` protocol is applied by hand, the way TypeScript's legacy emit
+ * calls it, since this file compiles in TC39 mode), how the declaring class is found and the
+ * operation named, `getRetryableOptions` on odd targets, `ErrorHandler`'s decisions and
+ * messages, `RetryManager`'s synchronous classification, and the argument checks and default
+ * operation names of `retry` and `withRetry`.
  */
 import { ErrorHandler } from '../../src/api/error-handler.js';
 import { RetryManager } from '../../src/api/retry-manager.js';
