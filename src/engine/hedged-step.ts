@@ -8,7 +8,8 @@ import { hedgedRound, type RoundAttempt } from '../strategies/hedging.js';
 import type { HedgingPlan } from '../strategies/hedging-options.js';
 import { notifyPolicy } from '../observers/notify.js';
 import { allowRetry } from './allow-retry.js';
-import { attemptOnce, type Attempted, type Step } from './attempt.js';
+import { attemptOnce } from './attempt.js';
+import type { Attempted, Step } from './running.js';
 import type { Call } from './call.js';
 
 function judge<T>(outcome: Attempted<T>): RoundAttempt {
