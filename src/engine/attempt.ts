@@ -104,14 +104,8 @@ function launch<T>(c: Call<T>, ticket: RoundTicket | undefined, admitted: readon
 export async function attemptOnce<T>(c: Call<T>, ticket: RoundTicket): Promise<Attempted<T>> {
   const begun = await begin(c, ticket);
   if (!(begun instanceof Running)) return begun;
-  let failed = false;
-  let value: unknown;
-  let error: unknown;
-  try {
-    value = await begun.out;
-  } catch (thrown) {
-    failed = true;
-    error = thrown;
-  }
-  return finish(c, begun, failed, value, error);
+  return Promise.resolve(begun.out).then(
+    (value) => finish<T>(c, begun, false, value, undefined),
+    (error: unknown) => finish<T>(c, begun, true, undefined, error),
+  );
 }
