@@ -35,7 +35,9 @@ export const AREAS = {
   },
   decision: {
     mutate: ['src/decision/**/*.ts'],
-    tests: ['decision/**/*.test.ts', 'core/retry-decisions.test.ts', 'core/retry-time.test.ts', 'api/**/*.test.ts', 'packs/http.test.ts'],
+    tests: ['decision/**/*.test.ts', 'core/classify.test.ts', 'core/retry-after.test.ts', 'core/backoff.test.ts', 'core/retry-decisions.test.ts',
+      'core/retry-time.test.ts', 'core/loop-behaviour.test.ts', 'api/**/*.test.ts', 'engine/**/*.test.ts', 'hardening/hostile-input.test.ts',
+      'hardening/defensive-helpers.test.ts'],
   },
   api: {
     mutate: ['src/api/**/*.ts'],
