@@ -114,6 +114,10 @@ function jestErrors(group: CodeBlock[]): string[] {
 describe('code blocks in README and docs/', () => {
   beforeAll(() => {
     mkdirSync(installed, { recursive: true });
+    // A package of the blocks' own, as a user's project is: without it the blocks' folder would
+    // belong to this repository's package, and Node and Jest would resolve `maestro-retry` to the
+    // repository itself (a package may import itself by name), not to the installed copy.
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'maestro-retry-code-blocks', private: true }));
     copyFileSync(join(root, 'package.json'), join(installed, 'package.json'));
     execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), join(installed, 'dist')], { stdio: 'pipe' });
     for (const b of checked) writeFileSync(pathOf(b), b.code);
@@ -122,6 +126,14 @@ describe('code blocks in README and docs/', () => {
 
   test('the docs hold TypeScript blocks to check', () => {
     expect(checked.length).toBeGreaterThan(0);
+  });
+
+  test('the blocks resolve the package to the installed build, not to this repository', () => {
+    // In a child Node (Jest resolves by its own rules): `require` and `import` from the blocks' folder.
+    const where = (code: string): string => spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+    expect(where(`import { createRequire } from 'node:module'; console.log(createRequire(process.cwd() + '/').resolve('${pkg.name}'));`))
+      .toBe(join(installed, 'dist', 'cjs', 'index.js'));
+    expect(where(`console.log(new URL(import.meta.resolve('${pkg.name}')).pathname);`)).toBe(join(installed, 'dist', 'esm', 'index.js'));
   });
 
   test('import the package only through its entry points (package.json exports)', () => {
