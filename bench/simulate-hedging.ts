@@ -40,7 +40,7 @@ import type { PolicyEvent } from '../src/observers/observer.js';
 import { pct, table } from './sim/format.js';
 import { DEFAULT_MODEL } from './sim/heavy-tail-server.js';
 import { get, offer, quantile, startServer } from './sim/hedging-load.js';
-import { runVirtual } from './sim/hedging-virtual.js';
+import { runVirtual, type HedgingCounts } from './sim/hedging-virtual.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const REQUESTS = Number(args.requests ?? 20_000);
@@ -85,19 +85,11 @@ const SCENARIOS: readonly Scenario[] = [
 ];
 
 /** The figures of one scenario, from the loopback server or from the virtual clock. */
-interface Figures {
+interface Figures extends HedgingCounts {
   readonly p50: number;
   readonly p99: number;
   readonly p999: number;
   readonly max: number;
-  /** Requests the server received beyond one per call, per call. */
-  readonly extraRequests: number;
-  readonly hedges: number;
-  readonly hedgesWon: number;
-  readonly cancelledAttempts: number;
-  /** Hedges a strategy (the budget) refused. */
-  readonly hedgesRefused: number;
-  readonly failures: number;
 }
 
 interface Row extends Figures {
@@ -112,7 +104,7 @@ interface Row extends Figures {
   readonly virtual: Figures;
 }
 
-function figures(latencies: Float64Array, counts: Omit<Figures, 'p50' | 'p99' | 'p999' | 'max'>): Figures {
+function figures(latencies: Float64Array, counts: HedgingCounts): Figures {
   return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), p999: quantile(latencies, 0.999), max: quantile(latencies, 1), ...counts };
 }
 

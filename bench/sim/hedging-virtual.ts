@@ -9,15 +9,21 @@ import type { PolicyEvent } from '../../src/observers/observer.js';
 import { LatencyStore } from '../../src/strategies/latency-store.js';
 import { delays, type HeavyTailModel } from './heavy-tail-server.js';
 
-/** What a virtual run measured, in the shape of the loopback run's figures. */
-export interface VirtualResult {
-  readonly latencies: Float64Array;
+/** What a hedging run counts, on the loopback server or on the virtual clock. */
+export interface HedgingCounts {
+  /** Requests the server received beyond one per call, per call. */
   readonly extraRequests: number;
   readonly hedges: number;
   readonly hedgesWon: number;
   readonly cancelledAttempts: number;
+  /** Hedges a strategy (the budget) refused. */
   readonly hedgesRefused: number;
   readonly failures: number;
+}
+
+/** What a virtual run measured, in the shape of the loopback run's figures. */
+export interface VirtualResult extends HedgingCounts {
+  readonly latencies: Float64Array;
 }
 
 /**
