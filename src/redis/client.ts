@@ -77,14 +77,26 @@ export function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/** How fast two clocks may drift apart (100 ppm): older bounds widen by this much per ms. */
+const DRIFT = 1e-4;
+
 /**
- * The server's time as this process estimates it: its own monotonic clock plus an offset
- * measured from the script's answers (the server's `TIME` against the middle of the round
- * trip), kept from the answers that came back fastest. Before any answer, the local wall clock.
+ * The server's time as this process estimates it: its own monotonic clock plus an offset.
+ * Each answer bounds the offset: the server read its `TIME` between the moment the script was
+ * sent and the moment its answer came back, so the offset lies between `server - received`
+ * and `server + 1 - sent` (`TIME` is given in whole ms here). The estimate keeps the
+ * intersection of those bounds (widened by the clocks' possible drift as they age) and stays
+ * where it is while it lies inside them, starting from the local wall clock. So a slow answer
+ * (one queued while the connection opened, or read late by a busy event loop) moves the
+ * estimate no further than it proves, and on a host whose clock agrees with the server's the
+ * estimate is that clock.
  */
 export class ServerTime {
   #offset = Date.now() - performance.now();
-  #bestRoundTrip = Infinity;
+  #low = -Infinity;
+  #high = Infinity;
+  /** When (monotonic ms) the bounds were last narrowed. */
+  #at = 0;
 
   now(): number {
     return performance.now() + this.#offset;
@@ -92,12 +104,20 @@ export class ServerTime {
 
   /**
    * An answer sent at `sent` and received at `received` (monotonic ms) said the server's time
-   * was `server`. A slow answer is ignored, unless `force`d (the server said the estimate is off).
+   * was `server`. `reset`: the server said the estimate was off, so bounds that contradict
+   * this answer are dropped rather than kept.
    */
-  sample(sent: number, received: number, server: number, force = false): void {
-    const roundTrip = received - sent;
-    if (roundTrip > Math.max(2 * this.#bestRoundTrip, 5) && !force) return;
-    this.#bestRoundTrip = Math.min(this.#bestRoundTrip, roundTrip);
-    this.#offset = server - (sent + received) / 2;
+  sample(sent: number, received: number, server: number, reset = false): void {
+    const widen = (received - this.#at) * DRIFT;
+    let low = Math.max(this.#low - widen, server - received);
+    let high = Math.min(this.#high + widen, server + 1 - sent);
+    if (reset || low > high) {
+      low = server - received;
+      high = server + 1 - sent;
+    }
+    this.#low = low;
+    this.#high = high;
+    this.#at = received;
+    this.#offset = Math.min(Math.max(this.#offset, low), high);
   }
 }

@@ -165,7 +165,7 @@ class SharedStore implements RedisStore {
       promise = Promise.reject(error);
     }
     const result = promise.then((reply) => {
-      // An answer that says this process's estimate was off (status 2) is always taken.
+      // An answer that says this process's estimate was off (status 2) replaces the bounds that contradict it.
       this.#time.sample(sent, performance.now(), reply.now, reply.status === 2);
       return reply;
     });
