@@ -36,6 +36,8 @@ export interface FleetRow {
   readonly k: number;
   /** Requests reaching the dependency while it is down / calls offered meanwhile. */
   readonly amplification: number;
+  /** Retries (a call's second attempt or later) reaching the dependency while it is down / calls offered meanwhile. */
+  readonly retriesPerCall: number;
   /** Breakers: requests reaching the dependency per resetTimeout, once open. */
   readonly probesPerReset: number | null;
   /** Breakers: ms between the first and the last worker's opening (each worker's first). */
@@ -53,20 +55,26 @@ interface Dependency {
   start(at: number): void;
   /** Requests per bucket since `start`. */
   readonly arrivals: number[];
+  /** Of them, retries (a call's second attempt or later). */
+  readonly retries: number[];
 }
 
 async function dependency(): Promise<Dependency> {
   const arrivals = new Array<number>(Math.ceil((HEALTHY_MS + OUTAGE_MS + AFTER_MS + 10_000) / BUCKET_MS)).fill(0);
+  const retries = arrivals.slice();
   let startAt = Infinity;
   const server = createServer((req, res) => {
     const t = Date.now() - startAt;
-    if (t >= 0 && t / BUCKET_MS < arrivals.length) arrivals[Math.floor(t / BUCKET_MS)]!++;
+    if (t >= 0 && t / BUCKET_MS < arrivals.length) {
+      arrivals[Math.floor(t / BUCKET_MS)]!++;
+      if (!req.url!.endsWith('&attempt=1')) retries[Math.floor(t / BUCKET_MS)]!++;
+    }
     res.statusCode = t >= HEALTHY_MS && t < HEALTHY_MS + OUTAGE_MS ? 503 : 200;
     res.end();
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as { port: number }).port, arrivals, start: (at) => (startAt = at) };
+  return { server, port: (server.address() as { port: number }).port, arrivals, retries, start: (at) => (startAt = at) };
 }
 
 const sum = (xs: readonly number[], from: number, to: number): number => xs.slice(Math.floor(from / BUCKET_MS), Math.floor(to / BUCKET_MS)).reduce((a, b) => a + b, 0);
@@ -106,7 +114,7 @@ async function run(policy: FleetPolicy, k: number): Promise<FleetRow> {
     dep.start(startAt);
     for (const w of workers) w.stdin.write(`${startAt}\n`);
     const done = (await Promise.all(reports)).map((l) => JSON.parse(l) as WorkerReport);
-    return figures(policy, k, done, dep.arrivals);
+    return figures(policy, k, done, dep);
   } finally {
     for (const w of workers) w.kill();
     dep.server.closeAllConnections();
@@ -118,7 +126,7 @@ async function run(policy: FleetPolicy, k: number): Promise<FleetRow> {
   }
 }
 
-function figures(policy: FleetPolicy, k: number, reports: readonly WorkerReport[], arrivals: readonly number[]): FleetRow {
+function figures(policy: FleetPolicy, k: number, reports: readonly WorkerReport[], { arrivals, retries }: Dependency): FleetRow {
   const outageEnd = HEALTHY_MS + OUTAGE_MS;
   const offered = reports.reduce((a, r) => a + sum(r.started, HEALTHY_MS, outageEnd), 0);
   const load = sum(arrivals, HEALTHY_MS, outageEnd);
@@ -135,6 +143,7 @@ function figures(policy: FleetPolicy, k: number, reports: readonly WorkerReport[
     policy,
     k,
     amplification: load / offered,
+    retriesPerCall: sum(retries, HEALTHY_MS, outageEnd) / offered,
     probesPerReset: breaker ? sum(arrivals, PROBE_FROM_MS, outageEnd) / ((outageEnd - PROBE_FROM_MS) / BREAKER.resetTimeout) : null,
     openSpreadMs: breaker && firstOpens.length === k ? Math.max(...firstOpens) - Math.min(...firstOpens) : null,
     firstOpenMs: breaker && firstOpens.length > 0 ? Math.min(...firstOpens) - HEALTHY_MS : null,
@@ -155,14 +164,14 @@ async function main(): Promise<void> {
     for (const policy of policies) {
       const row = await run(policy, k);
       rows.push(row);
-      process.stderr.write(`  K=${k} ${policy}: amplification ${row.amplification.toFixed(2)}x\n`);
+      process.stderr.write(`  K=${k} ${policy}: amplification ${row.amplification.toFixed(3)}x, retries per call ${row.retriesPerCall.toFixed(3)}\n`);
     }
   }
   const f = (n: number | null, unit = '') => (n === null ? '-' : `${Math.round(n * 100) / 100}${unit}`);
-  console.log('| policy | K | amplification | probes per reset period | all opened within | first open | recovery | store fallbacks |');
-  console.log('|---|--:|--:|--:|--:|--:|--:|--:|');
+  console.log('| policy | K | amplification | retries per call | probes per reset period | all opened within | first open | recovery | store fallbacks |');
+  console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of rows) {
-    console.log(`| ${r.policy} | ${r.k} | ${r.amplification.toFixed(2)}x | ${f(r.probesPerReset)} | ${f(r.openSpreadMs, ' ms')} | ${f(r.firstOpenMs, ' ms')} | ${r.recoveryMs} ms | ${r.fallbacks} |`);
+    console.log(`| ${r.policy} | ${r.k} | ${r.amplification.toFixed(3)}x | ${r.retriesPerCall.toFixed(3)} | ${f(r.probesPerReset)} | ${f(r.openSpreadMs, ' ms')} | ${f(r.firstOpenMs, ' ms')} | ${r.recoveryMs} ms | ${r.fallbacks} |`);
   }
   const machine = { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverage: os.loadavg(), date: new Date().toISOString() };
   mkdirSync(join(__dirname, 'results'), { recursive: true });

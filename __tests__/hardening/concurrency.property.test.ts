@@ -13,8 +13,9 @@
  *   breaker's own in-flight count never exceeds it either; at the end no slot is held;
  * - budget: never grants more than its bound. Token bucket: a model of the bucket, fed by the
  *   same grants and successes, never goes below 0 and always equals the budget's `tokens`.
- *   Ratio: in every window of 10 aligned buckets, granted retries <= ratio * calls + reserve
- *   (the documented guarantee);
+ *   Ratio: in every span of `windowMs`, wherever it starts, granted retries <=
+ *   max(ratio * calls, reserve), counting calls from the start of its first bucket (the
+ *   documented guarantee);
  * - no timer pending at the end.
  */
 import fc from 'fast-check';
@@ -85,25 +86,37 @@ class WatchedBudget implements Strategy {
   }
 }
 
-/** The ratio budget's guarantee over every aligned window of 10 buckets. */
+/**
+ * The ratio budget's guarantee over every span of `windowMs` (the worst ones start at a grant
+ * or on a bucket boundary), counting calls from the start of the span's first bucket.
+ */
 function ratioViolations(b: RatioRetryBudget, callTimes: number[], grantTimes: number[]): string[] {
   const width = b.windowMs / 10;
-  const calls = new Map<number, number>();
-  const grants = new Map<number, number>();
-  for (const t of callTimes) calls.set(Math.floor(t / width), (calls.get(Math.floor(t / width)) ?? 0) + 1);
-  for (const t of grantTimes) grants.set(Math.floor(t / width), (grants.get(Math.floor(t / width)) ?? 0) + 1);
-  const last = Math.max(0, ...grants.keys());
+  const calls = callTimes.slice().sort((x, y) => x - y);
+  const grants = grantTimes.slice().sort((x, y) => x - y);
+  /** How many of the sorted `times` are at or after `from` and before `to`. */
+  const count = (times: number[], from: number, to: number): number => firstAtOrAfter(times, to) - firstAtOrAfter(times, from);
+  const starts = new Set(grants);
+  for (let t = 0; t <= (grants.at(-1) ?? 0); t += width) starts.add(t);
   const out: string[] = [];
-  for (let head = 0; head <= last; head++) {
-    let c = 0;
-    let g = 0;
-    for (let i = head - 9; i <= head; i++) {
-      c += calls.get(i) ?? 0;
-      g += grants.get(i) ?? 0;
-    }
-    if (g > b.ratio * c + b.reserve + 1e-9) out.push(`window ending at bucket ${head}: ${g} retries for ${c} calls`);
+  for (const from of starts) {
+    const g = count(grants, from, from + b.windowMs);
+    const c = count(calls, Math.floor(from / width) * width, from + b.windowMs);
+    if (g > Math.max(b.ratio * c, b.reserve) + 1e-9) out.push(`span from ${from}: ${g} retries for ${c} calls`);
   }
   return out;
+}
+
+/** The index of the first of the sorted `times` at or after `t`. */
+function firstAtOrAfter(times: number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 type Outcome = 'ok' | 'transient' | 'permanent' | 'hang';

@@ -28,12 +28,18 @@ class PromiseCell<S> implements StateCell<S> {
   }
 
   record(change: Change<S, unknown>): void {
-    void this.apply(change);
+    void this.#run(change, this.#owner.clock.now());
   }
 
   apply<R>(change: Change<S, R>): Promise<R> {
+    return this.#run(change, undefined);
+  }
+
+  /** Runs `change` after every change before it; `at`: when a recorded change was made. */
+  #run<R>(change: Change<S, R>, at: number | undefined): Promise<R> {
     const next = this.#queue.then(() => {
-      const answer = change(this.#state, this.#owner.clock.now());
+      const now = this.#owner.clock.now();
+      const answer = change(this.#state, now, at ?? now);
       this.#owner.changed();
       return answer;
     });
@@ -71,7 +77,8 @@ export function sharedMemoryStore(leaseMs?: number): SharedMemoryStore {
       const shared = entry;
       shared.owners.add(owner as CellOwner<unknown>);
       const apply = <R>(change: Change<S, R>): R => {
-        const answer = change(shared.state as S, owner.clock.now());
+        const now = owner.clock.now();
+        const answer = change(shared.state as S, now, now);
         for (const o of shared.owners) o.changed();
         return answer;
       };

@@ -18,17 +18,26 @@ describe('RatioRetryBudget', () => {
     expect([b.ratio, b.minRetriesPerSecond, b.windowMs, b.reserve]).toEqual([0.1, 10, 10_000, 100]);
   });
 
-  it('grants minRetriesPerSecond * window seconds retries with no calls at all', () => {
-    const b = new RatioRetryBudget({ clock: new ManualClock() });
-    expect(b.available).toBe(100);
-    expect(grantsInARow(b)).toBe(100);
+  it('grants minRetriesPerSecond retries a second with no calls at all: a rate, not a burst', async () => {
+    const clock = new ManualClock();
+    const b = new RatioRetryBudget({ clock });
+    expect(b.available).toBe(10);
+    expect(grantsInARow(b)).toBe(10);
     expect(b.tryRetry()).toBe(false);
+    let granted = 10;
+    for (let s = 1; s < 10; s++) {
+      await clock.advance(1_000);
+      granted += grantsInARow(b);
+    }
+    expect(granted).toBe(100); // the window's floor, minRetriesPerSecond x 10 s
+    await clock.advance(1_000);
+    expect(b.tryRetry()).toBe(false); // 10 s from 0.999 s would hold 110
   });
 
   it('grants the larger of ratio x calls and the floor, not their sum', () => {
-    const b = new RatioRetryBudget({ ratio: 0.1, minRetriesPerSecond: 1, windowMs: 10_000, clock: new ManualClock() });
+    const b = new RatioRetryBudget({ ratio: 0.1, minRetriesPerSecond: 10, windowMs: 10_000, clock: new ManualClock() });
     calls(b, 50);
-    expect(b.available).toBe(10); // the floor: 1/s x 10 s beats 0.1 x 50 = 5
+    expect(b.available).toBe(10); // the floor: 10/s for this 1 s bucket beats 0.1 x 50 = 5
     calls(b, 150);
     expect(b.available).toBe(20); // the ratio: 0.1 x 200 beats the floor of 10
     expect(grantsInARow(b)).toBe(20);
@@ -46,14 +55,34 @@ describe('RatioRetryBudget', () => {
     expect([b.tryRetry(true), b.tryRetry(true), b.tryRetry(true)]).toEqual([true, true, false]);
   });
 
-  it('grants again once the window has moved past the retries', async () => {
+  it('grants again once the retries have left the window and the bucket kept after it', async () => {
     const clock = new ManualClock();
-    const b = new RatioRetryBudget({ minRetriesPerSecond: 1, windowMs: 10_000, clock });
+    const b = new RatioRetryBudget({ ratio: 1, minRetriesPerSecond: 0, windowMs: 10_000, clock });
+    calls(b, 10);
     expect(grantsInARow(b)).toBe(10);
-    await clock.advance(9_999);
-    expect(b.tryRetry()).toBe(false);
-    await clock.advance(1);
+    await clock.advance(10_000);
+    expect(b.stats).toMatchObject({ windowCalls: 0, windowRetries: 0 }); // out of the window...
+    calls(b, 10);
+    expect(b.tryRetry()).toBe(false); // ...but 10 s from 0.999 s would hold those 10 retries and more for these 10 calls
+    await clock.advance(1_000);
+    calls(b, 10);
     expect(grantsInARow(b)).toBe(10);
+  });
+
+  it('gives an outage as long as the window one window of retries, not a burst at each end', async () => {
+    const clock = new ManualClock();
+    const b = new RatioRetryBudget({ clock }); // defaults: 10% of calls, a floor of 100 retries per 10 s
+    let inOutage = 0;
+    let outageCalls = 0;
+    for (let ms = 0; ms < 40_000; ms += 10) {
+      await clock.advance(10);
+      b.onCall(); // 100 calls/s
+      const down = ms >= 20_500 && ms < 30_500; // starts in the middle of a bucket
+      if (down) outageCalls++;
+      if (down) for (let r = 0; r < 3 && b.tryRetry(); r++) inOutage++;
+    }
+    expect(outageCalls).toBe(1000);
+    expect(inOutage).toBe(100); // 1.1x load; without the kept bucket the burst leaves the window at 30 s and comes back
   });
 
   it('does not let calls about to leave the window pay for a burst now', async () => {
@@ -79,10 +108,11 @@ describe('RatioRetryBudget', () => {
       for (let r = 0; r < 3 && b.tryRetry(); r++) if (ms >= 20_000) granted++;
     }
     expect(offered).toBe(6000);
-    // After the window has filled: 10 retries/s, the ratio (0.1 x 100 calls/s) and the floor
-    // (10/s) being equal here; the floor is a minimum, not added to the ratio.
-    expect(granted / 40).toBeGreaterThan(9);
-    expect(granted / 40).toBeLessThanOrEqual(10.5);
+    // After the window has filled: 100 retries per 11 s (the window and the bucket kept after
+    // it), the ratio (0.1 x 100 calls/s) and the floor (10/s) being equal here; the floor is a
+    // minimum, not added to the ratio.
+    expect(granted / 40).toBeGreaterThanOrEqual(9);
+    expect(granted / 40).toBeLessThanOrEqual(10 * (10 / 11) + 0.1);
   });
 
   it('reports its window in stats', () => {
@@ -100,7 +130,7 @@ describe('RatioRetryBudget', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('never grants more than ratio * calls + minRetriesPerSecond * window in any window (property)', () => {
+  it('never grants more than max(ratio * calls, minRetriesPerSecond * window) in any span of the window (property)', () => {
     type Op = { kind: 'call'; n: number } | { kind: 'retry'; n: number } | { kind: 'advance'; ms: number };
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ kind: fc.constant('call' as const), n: fc.integer({ min: 1, max: 20 }) }),
@@ -125,13 +155,16 @@ describe('RatioRetryBudget', () => {
             else for (let i = 0; i < o.n; i++) if (b.tryRetry()) grantTimes.push(clock.t);
               else refusals++;
           }
-          // Every window of windowMs starting on a bucket boundary (10 buckets per window).
+          // Every span of windowMs, wherever it starts (the worst ones start at a grant or on a
+          // bucket boundary), counting the calls from the start of its first bucket.
           const width = windowMs / 10;
           const bound = (from: number) => {
-            const inWindow = (t: number) => t >= from && t < from + windowMs;
-            return ratio * callTimes.filter(inWindow).length + (minRetriesPerSecond * windowMs) / 1000 + 1e-9 >= grantTimes.filter(inWindow).length;
+            const granted = grantTimes.filter((t) => t >= from && t < from + windowMs).length;
+            const paid = callTimes.filter((t) => t >= Math.floor(from / width) * width && t < from + windowMs).length;
+            return Math.max(ratio * paid, (minRetriesPerSecond * windowMs) / 1000) + 1e-9 >= granted;
           };
           for (let from = -windowMs; from <= clock.t; from += width) if (!bound(from)) return false;
+          for (const from of grantTimes) if (!bound(from)) return false;
           return true;
         },
       ),

@@ -43,6 +43,17 @@ describe('RollingWindow', () => {
     expect(w.at(0, 0)).toBe(2);
   });
 
+  it('addAt counts in the bucket of its time: a later one moves the window, one that left it counts nowhere', () => {
+    const w = new RollingWindow(1000, 10, 1, 5000);
+    w.addAt(4_950, 0); // half a second ago: its own bucket
+    expect([w.at(0, 0), w.at(1, 0)]).toEqual([0, 1]);
+    w.addAt(4_000, 0); // the bucket that just left the window
+    expect(w.total(0)).toBe(1);
+    w.addAt(5_250, 0, 3); // later: the window moves first
+    expect(w.data.head).toBe(52);
+    expect([w.at(0, 0), w.at(3, 0), w.total(0)]).toEqual([3, 1, 4]);
+  });
+
   it('clear zeroes the counters', () => {
     const w = new RollingWindow(1000);
     w.add(1, 4);

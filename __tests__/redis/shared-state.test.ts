@@ -104,6 +104,21 @@ describeWithService(redis, 'policies sharing their state through Redis', () => {
     await until(() => x!.tokens === 5);
   });
 
+  it('a call sent in a later batch counts in the bucket of when it was made', async () => {
+    // Buckets of 100 ms, outcomes sent every 450 ms: without the time of each call, a batch
+    // would count its calls in the bucket of the moment it reached Redis.
+    const budget = RetryBudget.ratio({ name: 'late', windowMs: 1_000, store: store({ flushIntervalMs: 450 }) });
+    const before = budget.toJSON().takenAt;
+    for (let i = 0; i < 7; i++) budget.callStarted();
+    const after = budget.toJSON().takenAt;
+    await until(() => budget.stats.windowCalls === 7);
+    const { window } = budget.toJSON().state;
+    const buckets = new Set([Math.floor(before / 100), Math.floor(after / 100)]);
+    const counted = [...buckets].reduce((n, b) => n + window.counts[(b % 11) * 2]!, 0);
+    expect(window.head).toBeGreaterThan(Math.floor(after / 100)); // the batch landed buckets later
+    expect(counted).toBe(7);
+  });
+
   it("limiters share their cuts: one process's throttle cuts the others' rate", async () => {
     const [a, b] = [store(), store()].map((s) => new AdaptiveRateLimiter({ name: 's3', store: s }));
     const events: PolicyEvent[] = [];

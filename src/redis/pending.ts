@@ -9,6 +9,8 @@ export interface Op<S> {
   /** Set for a decision: who waits for the answer. */
   readonly answer?: (value: unknown) => void;
   readonly fail?: (error: unknown) => void;
+  /** A recorded change: when it was made (the store's time), applied later with its batch. */
+  readonly at?: number;
   /** The decision's bound. */
   timer?: ReturnType<typeof setTimeout>;
   done?: boolean;
@@ -20,7 +22,7 @@ export type Result = { readonly value: unknown } | { readonly error: unknown };
 /** Runs one change on `state`, keeping a throw as its result. */
 export function attempt<S>(op: Op<S>, state: S, now: number): Result {
   try {
-    return { value: op.change(state, now) };
+    return { value: op.change(state, now, op.at ?? now) };
   } catch (error) {
     return { error };
   }

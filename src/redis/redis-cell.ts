@@ -86,7 +86,7 @@ export class RedisCell<S> implements StateCell<S> {
 
   record(change: Change<S, unknown>): void {
     if (this.#local !== undefined) return void this.#runHere(change);
-    this.#queue.push({ change });
+    this.#queue.push({ change, at: this.#ctx.now() });
     this.#armFlush();
   }
 

@@ -31,7 +31,8 @@ class MemoryCell<S> implements StateCell<S> {
   }
 
   apply<R>(change: Change<S, R>): R {
-    const answer = change(this.#state, this.#clock.now());
+    const now = this.#clock.now();
+    const answer = change(this.#state, now, now);
     this.#owner.changed();
     return answer;
   }

@@ -28,9 +28,12 @@ export type Maybe<T> = T | Promise<T>;
  * place (it is the store's copy), must not keep a reference to it, and must depend only on
  * its arguments and on what it captured when it was made: a shared store may run it more than
  * once, each time on a fresh copy, before one run takes effect. `now` is the store's time in
- * ms (see {@link StateCell.now}).
+ * ms (see {@link StateCell.now}); `at` is when the change was made, in the same time: a shared
+ * store applies a {@link StateCell.record | recorded} change with the batch it waited for, so
+ * `at` may be earlier than `now` (a call counts in the window's bucket of when it was made); it
+ * equals `now` in memory and for {@link StateCell.apply}.
  */
-export type Change<S, R> = (state: S, now: number) => R;
+export type Change<S, R> = (state: S, now: number, at: number) => R;
 
 /** A store's own events, which the policy reports as `PolicyEvent`s of the same type. */
 export type StoreEventType = 'store-fallback' | 'store-restored';

@@ -12,9 +12,10 @@ export interface RatioRetryBudgetOptions {
   /** Retries allowed per call made in the window: 0.1 lets 10 calls buy 1 retry. @default 0.1 */
   readonly ratio?: number;
   /**
-   * A floor so that a client with little traffic can still retry: at least this many retries
-   * per second of the window are granted, whatever the ratio allows (the floor is a minimum,
-   * not added to the ratio).
+   * A floor so that a client with little traffic can still retry: this many retries a second
+   * are allowed whatever the ratio allows, as a rate (a bucket of `windowMs / 10` may use its
+   * share at once, a whole window `minRetriesPerSecond * windowMs / 1000`). The floor is a
+   * minimum, not added to the ratio.
    * @default 10
    */
   readonly minRetriesPerSecond?: number;
@@ -61,25 +62,31 @@ const OWNER = 'RetryBudget.ratio';
 const KIND = 'ratio-retry-budget';
 const CALLS = 0;
 const RETRIES = 1;
+/** The window's buckets; the store keeps one more, the bucket that just left the window. */
 const BUCKETS = 10;
+const KEPT = BUCKETS + 1;
 
 /**
  * Retries limited to a share of recent calls, as in Finagle and the Google SRE book: every
  * call deposits `ratio` of a retry, every retry withdraws one, over a rolling window of
- * `windowMs`; at least `minRetriesPerSecond * windowMs / 1000` retries per window are
- * granted however little traffic there is (a floor: the larger of the two applies).
+ * `windowMs`; however little traffic there is, `minRetriesPerSecond` retries a second are
+ * allowed (a floor: the larger of the two applies).
  *
- * The guarantee, exact and checked by property tests: in any window of `windowMs` aligned to
- * the budget's 10 buckets (each `windowMs / 10` long, counted from clock time 0), the retries
- * granted never exceed `max(ratio * calls, minRetriesPerSecond * windowMs / 1000)`, calls being
- * those started in that same window. To hold this for windows that are still filling, a
- * retry is granted only if it fits every suffix of the current window (not just the whole
- * window): calls that are about to fall out of the window cannot pay for a burst now.
+ * The guarantee, checked by property tests: over any span of `windowMs` (not only the
+ * window's own positions), the retries granted never exceed
+ * `max(ratio * calls, minRetriesPerSecond * windowMs / 1000)`, the calls being those of that
+ * span and of the start of its first bucket (buckets are `windowMs / 10` long, counted from
+ * clock time 0). To hold it, a retry is granted only if it fits every suffix of the window
+ * (calls about to fall out of the window cannot pay for a burst now), and the store keeps one
+ * bucket more than the window: the retries granted in the bucket that just left it still count
+ * against the window's calls. So an outage as long as the window gets one window's worth of
+ * retries, not a burst at its start and another when that burst leaves the window.
  *
- * With steady traffic the retries settle at `ratio` of the calls (or the floor, for a client
- * too quiet for the ratio to reach it): at most 1.1x load during an outage with the defaults,
- * instead of 4x with three retries per call. With a shared store (`maestro-retry/redis`) the
- * window counts the calls and retries of every budget of the same `name` in the fleet.
+ * Under steady traffic that keeps failing, retries settle at `10/11` of `ratio` of the calls
+ * (or the floor, for a client too quiet for the ratio to reach it): at most 1.1x load during
+ * an outage with the defaults, instead of 4x with three retries per call. With a shared store
+ * (`maestro-retry/redis`) the window counts the calls and retries of every budget of the same
+ * `name` in the fleet.
  *
  * Build it with {@link RetryBudget.ratio}.
  *
@@ -98,6 +105,8 @@ export class RatioRetryBudget implements Strategy {
   readonly windowMs: number;
   /** Retries granted per window however little the traffic: `minRetriesPerSecond * windowMs / 1000`. */
   readonly reserve: number;
+  /** The span the store keeps: the window and one bucket more. */
+  readonly #keptMs: number;
   readonly #cell: StateCell<RatioBudgetState>;
   readonly #events: PolicyEvents;
 
@@ -108,12 +117,13 @@ export class RatioRetryBudget implements Strategy {
     this.minRetriesPerSecond = nonNegativeNumber(OWNER, 'minRetriesPerSecond', o.minRetriesPerSecond, 10);
     this.windowMs = positiveNumber(OWNER, 'windowMs', o.windowMs, 10_000);
     this.reserve = (this.minRetriesPerSecond * this.windowMs) / 1000;
+    this.#keptMs = (this.windowMs / BUCKETS) * KEPT;
     const clock = clockOption(OWNER, o.clock);
     const store = storeOption(OWNER, o.store);
     this.name = nameOption(OWNER, o.name, 'retry-budget', store);
     this.#events = new PolicyEvents('retry-budget', this.name, OWNER);
     const saved = snapshotOption(OWNER, o.initialState, KIND)?.state;
-    const restore = (now: number): WindowData | undefined => restoreWindow(saved!.window, this.windowMs, BUCKETS, 2, now);
+    const restore = (now: number): WindowData | undefined => restoreWindow(saved!.window, this.#keptMs, KEPT, 2, now);
     if (saved !== undefined && restore(clock.now()) === undefined) {
       throw new TypeError(`maestro-retry: ${OWNER} option \`initialState.state.window\` must be the window of a ratio budget's snapshot, got one it cannot read`);
     }
@@ -121,7 +131,7 @@ export class RatioRetryBudget implements Strategy {
       kind: KIND,
       name: this.name,
       clock,
-      initial: (now) => ({ window: saved === undefined ? new RollingWindow(this.windowMs, BUCKETS, 2, now).data : restore(now)! }),
+      initial: (now) => ({ window: saved === undefined ? new RollingWindow(this.#keptMs, KEPT, 2, now).data : restore(now)! }),
       changed: () => {},
       storeEvent: (type, detail) => this.#events.emit(type, this.#cell.now(), detail),
     });
@@ -135,7 +145,13 @@ export class RatioRetryBudget implements Strategy {
   /** A snapshot of the window. */
   get stats(): RatioRetryBudgetStats {
     const w = this.#windowNow();
-    return { windowCalls: w.total(CALLS), windowRetries: w.total(RETRIES), available: Math.max(0, Math.floor(this.#headroom(w))) };
+    let windowCalls = 0;
+    let windowRetries = 0;
+    for (let age = 0; age < BUCKETS; age++) {
+      windowCalls += w.at(age, CALLS);
+      windowRetries += w.at(age, RETRIES);
+    }
+    return { windowCalls, windowRetries, available: Math.max(0, Math.floor(this.#headroom(w))) };
   }
 
   /** Subscribes to this budget's {@link PolicyEvent}s (`'refused'`, and the store's events). */
@@ -186,14 +202,15 @@ export class RatioRetryBudget implements Strategy {
     return granted;
   }
 
-  readonly #deposit = (s: RatioBudgetState, now: number): void => {
-    const w = new RollingWindow(this.windowMs, BUCKETS, 2, s.window);
+  /** Counts a call in the bucket of when it was made (a shared store sends calls in batches). */
+  readonly #deposit = (s: RatioBudgetState, now: number, at: number): void => {
+    const w = new RollingWindow(this.#keptMs, KEPT, 2, s.window);
     w.advance(now);
-    w.add(CALLS);
+    w.addAt(at, CALLS);
   };
 
   readonly #withdraw = (s: RatioBudgetState, now: number): boolean => {
-    const w = new RollingWindow(this.windowMs, BUCKETS, 2, s.window);
+    const w = new RollingWindow(this.#keptMs, KEPT, 2, s.window);
     w.advance(now);
     if (this.#headroom(w) < 1) return false;
     w.add(RETRIES);
@@ -202,21 +219,27 @@ export class RatioRetryBudget implements Strategy {
 
   /** The window as it stands now, on a copy (reading moves nothing stored). */
   #windowNow(): RollingWindow {
-    const w = new RollingWindow(this.windowMs, BUCKETS, 2, copyWindow(this.#cell.read().window));
+    const w = new RollingWindow(this.#keptMs, KEPT, 2, copyWindow(this.#cell.read().window));
     w.advance(this.#cell.now());
     return w;
   }
 
-  /** The smallest, over the window's suffixes, of (allowed - granted) retries. */
+  /**
+   * The smallest, over the window's suffixes, of (allowed - granted) retries. A suffix of `n`
+   * buckets allows `ratio` of its calls or `n / 10` of the floor, whichever is larger (so the
+   * floor is a rate, not a burst); the kept bucket that just left the window still holds its
+   * retries against the window's calls.
+   */
   #headroom(w: RollingWindow): number {
     let calls = 0;
     let retries = 0;
     let min = Infinity;
-    for (let age = 0; age < BUCKETS; age++) {
-      calls += w.at(age, CALLS);
+    for (let age = 0; age < KEPT; age++) {
+      if (age < BUCKETS) calls += w.at(age, CALLS);
       retries += w.at(age, RETRIES);
       const earned = this.ratio * calls;
-      const room = (earned > this.reserve ? earned : this.reserve) - retries;
+      const floor = (this.reserve * Math.min(age + 1, BUCKETS)) / BUCKETS;
+      const room = (earned > floor ? earned : floor) - retries;
       if (room < min) min = room;
     }
     return min;

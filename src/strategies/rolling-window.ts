@@ -59,6 +59,18 @@ export class RollingWindow {
     this.data.counts[this.#slot(this.data.head) * this.#kinds + kind]! += amount;
   }
 
+  /**
+   * Adds `amount` to counter `kind` of the bucket holding `time`: a later time moves the window
+   * there first; an earlier one counts in its own bucket, or nowhere once that bucket has left
+   * the window.
+   */
+  addAt(time: number, kind: number, amount = 1): void {
+    const index = Math.floor(time / this.width);
+    if (index > this.data.head) this.advance(time);
+    else if (index <= this.data.head - this.buckets) return;
+    this.data.counts[this.#slot(index) * this.#kinds + kind]! += amount;
+  }
+
   /** Counter `kind` summed over the whole window. */
   total(kind: number): number {
     let sum = 0;
