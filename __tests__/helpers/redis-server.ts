@@ -29,12 +29,21 @@ export class PrivateRedis {
 
   /** Starts a server on `port` (a free one by default) with the extra `args`; resolves once it accepts connections. */
   static async start(args: readonly string[] = [], port?: number): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(port ?? await freePort(), args);
+    const redis = await PrivateRedis.reserve(args, port);
     await redis.restart();
     return redis;
   }
 
-  /** Starts the server again on the same port (after `kill()`). */
+  /** A server on `port` (a free one by default), not started yet (`restart()` starts it), so "Redis down at start" can be tested. */
+  static async reserve(args: readonly string[] = [], port?: number): Promise<PrivateRedis> {
+    return new PrivateRedis(port ?? await freePort(), args);
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts the server (empty), or again on the same port after `kill()`; resolves once it accepts connections. */
   restart(): Promise<void> {
     const child = spawn('redis-server', [
       '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.args,

@@ -11,7 +11,8 @@ import { redisStore, type RedisStore } from '../../src/redis/index';
 import { CircuitBreaker } from '../../src/strategies/circuit-breaker';
 import { RetryBudget } from '../../src/strategies/retry-budget';
 import type { TokenBucketRetryBudget } from '../../src/strategies/token-bucket-retry-budget';
-import { connect, disconnectAll, PrivateRedis, uniquePrefix } from '../helpers/redis';
+import { connect, disconnectAll, uniquePrefix } from '../helpers/redis';
+import { PrivateRedis } from '../helpers/redis-server';
 import { describeWithService, redisServer } from '../helpers/services';
 
 const ctx = { operationName: 'op', attempt: 1 };
@@ -70,7 +71,7 @@ describeWithService(redisServer, 'the Redis store under faults', () => {
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
     await disconnectAll();
-    await server.kill();
+    await server.stop();
     process.off('unhandledRejection', onUnhandled);
     expect(unhandled).toEqual([]);
     expect(Math.max(0, ...waits)).toBeLessThan(TIMEOUT + SLACK);
@@ -84,7 +85,7 @@ describeWithService(redisServer, 'the Redis store under faults', () => {
     breaker.afterAttempt(ctx, failed);
     await until(() => a.events.includes('store-fallback'));
     expect(a.budget.tokens).toBe(99);
-    await server.start();
+    await server.restart();
     await until(() => a.events.includes('store-restored'));
     // Redis held nothing: the fallback state was written back, and another process sees it.
     const b = bucket(await store());
@@ -95,7 +96,7 @@ describeWithService(redisServer, 'the Redis store under faults', () => {
   });
 
   it('Redis killed mid-run and restarted empty: no call waits, and sharing resumes from the last state', async () => {
-    await server.start();
+    await server.restart();
     const [a, b] = [bucket(await store()), bucket(await store())];
     for (let i = 0; i < 10; i++) expect(await grant(i % 2 ? a.budget : b.budget)).toBe(true);
     await until(() => a.budget.tokens === 90 && b.budget.tokens === 90);
@@ -104,7 +105,7 @@ describeWithService(redisServer, 'the Redis store under faults', () => {
     expect(await grant(b.budget)).toBe(true); // on b's
     expect([a.budget.tokens, b.budget.tokens]).toEqual([85, 89]);
     await until(() => a.events.includes('store-fallback') && b.events.includes('store-fallback'));
-    await server.start();
+    await server.restart();
     await until(() => a.events.includes('store-restored') && b.events.includes('store-restored'));
     expect(await grant(b.budget)).toBe(true);
     await until(() => a.budget.tokens === b.budget.tokens);
@@ -113,7 +114,7 @@ describeWithService(redisServer, 'the Redis store under faults', () => {
   });
 
   it('Redis paused (CLIENT PAUSE): decisions are answered within the bound, and sharing resumes after', async () => {
-    await server.start();
+    await server.restart();
     const admin: Redis = connect(server.url);
     const a = bucket(await store());
     expect(await grant(a.budget)).toBe(true);
@@ -129,7 +130,7 @@ describeWithService(redisServer, 'the Redis store under faults', () => {
   });
 
   it('its scripts flushed (SCRIPT FLUSH): the script is sent again, nothing falls back, nothing is lost', async () => {
-    await server.start();
+    await server.restart();
     const admin: Redis = connect(server.url);
     const [a, b] = [bucket(await store()), bucket(await store())];
     for (let i = 0; i < 4; i++) await grant(a.budget);
