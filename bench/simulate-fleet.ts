@@ -25,6 +25,8 @@ const AFTER_MS = 6_000;
 const BUCKET_MS = 100;
 /** Probes are counted once every breaker has opened: from 3 s into the outage to its end. */
 const PROBE_FROM_MS = HEALTHY_MS + 3_000;
+/** Requests closer together than this belong to one half-open period. */
+const PROBE_GAP_MS = BREAKER.resetTimeout / 2;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const cli = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 /** `--timeout-ms=N`: the shared store's bound on a wait; the store's default (50 ms) unless given. */
@@ -34,12 +36,19 @@ const TIMEOUT_MS = cli['timeout-ms'] === undefined ? undefined : Number(cli['tim
 export interface FleetRow {
   readonly policy: FleetPolicy;
   readonly k: number;
-  /** Requests reaching the dependency while it is down / calls offered meanwhile. */
+  /**
+   * Requests reaching the dependency while it is down / calls made meanwhile. A call counts when
+   * its first attempt reaches the dependency (or, never sent, when it started), so calls and
+   * requests are counted on one clock: a call made just before the outage whose first attempt
+   * arrives just after it counts on both sides of the ratio, not only in the requests.
+   */
   readonly amplification: number;
-  /** Retries (a call's second attempt or later) reaching the dependency while it is down / calls offered meanwhile. */
+  /** Retries (a call's second attempt or later) reaching the dependency while it is down / calls made meanwhile (as above). */
   readonly retriesPerCall: number;
-  /** Breakers: requests reaching the dependency per resetTimeout, once open. */
+  /** Breakers, once open: requests reaching the dependency per half-open period (requests less than resetTimeout / 2 apart are one period's). */
   readonly probesPerReset: number | null;
+  /** Breakers: the most requests of any one half-open period. */
+  readonly maxProbesPerReset: number | null;
   /** Breakers: ms between the first and the last worker's opening (each worker's first). */
   readonly openSpreadMs: number | null;
   /** Breakers: ms into the outage of the first opening. */
@@ -57,24 +66,32 @@ interface Dependency {
   readonly arrivals: number[];
   /** Of them, retries (a call's second attempt or later). */
   readonly retries: number[];
+  /** Of them, first attempts. */
+  readonly firsts: number[];
+  /** When (ms since `start`) each request arrived. */
+  readonly times: number[];
 }
 
 async function dependency(): Promise<Dependency> {
   const arrivals = new Array<number>(Math.ceil((HEALTHY_MS + OUTAGE_MS + AFTER_MS + 10_000) / BUCKET_MS)).fill(0);
   const retries = arrivals.slice();
+  const firsts = arrivals.slice();
+  const times: number[] = [];
   let startAt = Infinity;
   const server = createServer((req, res) => {
     const t = Date.now() - startAt;
     if (t >= 0 && t / BUCKET_MS < arrivals.length) {
       arrivals[Math.floor(t / BUCKET_MS)]!++;
-      if (!req.url!.endsWith('&attempt=1')) retries[Math.floor(t / BUCKET_MS)]!++;
+      times.push(t);
+      if (req.url!.endsWith('&attempt=1')) firsts[Math.floor(t / BUCKET_MS)]!++;
+      else retries[Math.floor(t / BUCKET_MS)]!++;
     }
     res.statusCode = t >= HEALTHY_MS && t < HEALTHY_MS + OUTAGE_MS ? 503 : 200;
     res.end();
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as { port: number }).port, arrivals, retries, start: (at) => (startAt = at) };
+  return { server, port: (server.address() as { port: number }).port, arrivals, retries, firsts, times, start: (at) => (startAt = at) };
 }
 
 const sum = (xs: readonly number[], from: number, to: number): number => xs.slice(Math.floor(from / BUCKET_MS), Math.floor(to / BUCKET_MS)).reduce((a, b) => a + b, 0);
@@ -126,11 +143,22 @@ async function run(policy: FleetPolicy, k: number): Promise<FleetRow> {
   }
 }
 
-function figures(policy: FleetPolicy, k: number, reports: readonly WorkerReport[], { arrivals, retries }: Dependency): FleetRow {
+/** The requests of each half-open period: `times` (sorted) split where two are `PROBE_GAP_MS` or more apart. */
+function halfOpenPeriods(times: readonly number[]): number[] {
+  const periods: number[] = [];
+  times.forEach((t, i) => {
+    if (i === 0 || t - times[i - 1]! >= PROBE_GAP_MS) periods.push(1);
+    else periods[periods.length - 1]!++;
+  });
+  return periods;
+}
+
+function figures(policy: FleetPolicy, k: number, reports: readonly WorkerReport[], { arrivals, retries, firsts, times }: Dependency): FleetRow {
   const outageEnd = HEALTHY_MS + OUTAGE_MS;
-  const offered = reports.reduce((a, r) => a + sum(r.started, HEALTHY_MS, outageEnd), 0);
+  const offered = sum(firsts, HEALTHY_MS, outageEnd) + reports.reduce((a, r) => a + sum(r.unsent, HEALTHY_MS, outageEnd), 0);
   const load = sum(arrivals, HEALTHY_MS, outageEnd);
   const breaker = policy.startsWith('breaker');
+  const periods = breaker ? halfOpenPeriods(times.filter((t) => t >= PROBE_FROM_MS && t < outageEnd)) : [];
   const firstOpens = reports.map((r) => r.opened.find((t) => t >= HEALTHY_MS)).filter((t): t is number => t !== undefined);
   const perBucket = (RATE * BUCKET_MS) / 1000;
   const succeeded = (b: number) => reports.reduce((a, r) => a + (r.succeeded[b] ?? 0), 0);
@@ -144,7 +172,8 @@ function figures(policy: FleetPolicy, k: number, reports: readonly WorkerReport[
     k,
     amplification: load / offered,
     retriesPerCall: sum(retries, HEALTHY_MS, outageEnd) / offered,
-    probesPerReset: breaker ? sum(arrivals, PROBE_FROM_MS, outageEnd) / ((outageEnd - PROBE_FROM_MS) / BREAKER.resetTimeout) : null,
+    probesPerReset: breaker ? periods.reduce((a, b) => a + b, 0) / periods.length : null,
+    maxProbesPerReset: breaker ? Math.max(...periods) : null,
     openSpreadMs: breaker && firstOpens.length === k ? Math.max(...firstOpens) - Math.min(...firstOpens) : null,
     firstOpenMs: breaker && firstOpens.length > 0 ? Math.min(...firstOpens) - HEALTHY_MS : null,
     recoveryMs: recovered * BUCKET_MS - outageEnd,
@@ -168,10 +197,10 @@ async function main(): Promise<void> {
     }
   }
   const f = (n: number | null, unit = '') => (n === null ? '-' : `${Math.round(n * 100) / 100}${unit}`);
-  console.log('| policy | K | amplification | retries per call | probes per reset period | all opened within | first open | recovery | store fallbacks |');
+  console.log('| policy | K | amplification | retries per call | probes per reset period (max) | all opened within | first open | recovery | store fallbacks |');
   console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of rows) {
-    console.log(`| ${r.policy} | ${r.k} | ${r.amplification.toFixed(3)}x | ${r.retriesPerCall.toFixed(3)} | ${f(r.probesPerReset)} | ${f(r.openSpreadMs, ' ms')} | ${f(r.firstOpenMs, ' ms')} | ${r.recoveryMs} ms | ${r.fallbacks} |`);
+    console.log(`| ${r.policy} | ${r.k} | ${r.amplification.toFixed(3)}x | ${r.retriesPerCall.toFixed(3)} | ${f(r.probesPerReset)}${r.maxProbesPerReset === null ? '' : ` (${r.maxProbesPerReset})`} | ${f(r.openSpreadMs, ' ms')} | ${f(r.firstOpenMs, ' ms')} | ${r.recoveryMs} ms | ${r.fallbacks} |`);
   }
   const machine = { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverage: os.loadavg(), date: new Date().toISOString() };
   mkdirSync(join(__dirname, 'results'), { recursive: true });

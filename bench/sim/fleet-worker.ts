@@ -35,6 +35,8 @@ export interface WorkerReport {
   readonly worker: number;
   readonly started: number[];
   readonly succeeded: number[];
+  /** Calls per bucket (of their start) whose first attempt was never sent (refused by an open breaker). */
+  readonly unsent: number[];
   /** Ms after `startAt` of each closed → open move of its breaker. */
   readonly opened: number[];
   readonly fallbacks: number;
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
   const buckets = Math.ceil(config.durationMs / config.bucketMs) + 1;
   const started = new Array<number>(buckets).fill(0);
   const succeeded = new Array<number>(buckets).fill(0);
+  const unsent = new Array<number>(buckets).fill(0);
   const opened: number[] = [];
   let fallbacks = 0;
   let startAt = Infinity;
@@ -97,11 +100,13 @@ async function main(): Promise<void> {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const b = bucket();
     started[b]!++;
-    calls.push(retry(({ attempt }) => get(attempt), options).then(() => succeeded[bucket()]!++, () => undefined));
+    let sent = false;
+    const call = retry(({ attempt }) => ((sent = true), get(attempt)), options);
+    calls.push(call.then(() => succeeded[bucket()]!++, () => (sent ? undefined : unsent[b]!++)));
   }
   await Promise.all(calls);
   const stats = breaker?.stats ?? budget?.stats ?? null;
-  const report: WorkerReport = { worker: cfg.worker, started, succeeded, opened, fallbacks, stats };
+  const report: WorkerReport = { worker: cfg.worker, started, succeeded, unsent, opened, fallbacks, stats };
   process.stdout.write(JSON.stringify(report) + '\n');
   await store?.close();
   client?.disconnect();
