@@ -4,7 +4,7 @@
  * gauges and span events, read back through the real SDKs.
  */
 import { metrics, trace } from '@opentelemetry/api';
-import { createRetryTelemetry, type RetryTelemetry } from '../../src/otel/index.js';
+import { createRetryTelemetry, LOOK_EVERY, type RetryTelemetry } from '../../src/otel/index.js';
 import type { PolicyEvent } from '../../src/observers/observer.js';
 import { histogram, pointsOf, startMetricSdk, startTraceSdk, total, type MetricSdk } from './sdk.js';
 
@@ -167,10 +167,23 @@ describe('createRetryTelemetry with the global meter provider', () => {
 
   it('records nothing while no SDK is registered, and picks one up at the next call', async () => {
     const t = createRetryTelemetry();
+    expect(t.callStarted()).toBe(false); // nothing to record: the engine leaves it out of the call
     feedCall(t, 'early', [[1, undefined]], []); // no SDK: nothing is kept anywhere
     const sdk = startMetricSdk();
     metrics.setGlobalMeterProvider(sdk.provider);
+    // The providers are looked up again every LOOK_EVERY calls (made 2 so far)...
+    let made = 2;
+    while (t.callStarted() === false) made++;
+    expect(made + 1).toBe(LOOK_EVERY);
     feedCall(t, 'late', [[1, undefined]], []);
+    // ...or at once by refresh().
+    const other = createRetryTelemetry();
+    metrics.disable();
+    expect(other.callStarted()).toBeUndefined();
+    other.refresh();
+    expect(other.callStarted()).toBe(false);
+    t.dispose();
+    expect(t.callStarted()).toBe(false);
     const calls = (await sdk.collect()).get('maestro_retry.calls');
     expect(pointsOf(calls).map((p) => [p.attributes['maestro_retry.operation.name'], p.value])).toEqual([['late', 1]]);
     await sdk.shutdown();
@@ -183,7 +196,9 @@ describe('span events', () => {
     try {
       const t = createRetryTelemetry();
       const tracer = trace.getTracer('test');
+      expect(t.callStarted()).toBe(false); // no metrics SDK and no span: nothing to record
       await tracer.startActiveSpan('checkout', async (span) => {
+        expect(t.callStarted()).toBeUndefined(); // a recording span to mark
         await Promise.resolve(); // events come from later turns of the same async context
         feedCall(t, 'pay', [[5, new ConnResetError('a')], [5, new TypeError('b')], [5, new TypeError('c')]], [100, 250], 'exhausted');
         span.end();

@@ -148,10 +148,10 @@ function ended<T>(c: Call<T>, n: number, t0: number, durationMs: number, outcome
     operationName: c.name, attemptNumber: n, delay: c.delay, success: outcome === 'success',
     ...(outcome === 'error' ? { error: summarizeError(error) } : {}), timestamp: t0, durationMs,
   }));
-  if (s.observers.length === 0) return;
+  if (!c.heard) return;
   notify(s.observers, 'attemptEnded', Object.freeze({
     operationName: c.name, attempt: n, delay: c.delay, outcome,
     ...(outcome === 'error' ? { error } : { result: value }), timestamp: t0, durationMs,
     ...(hedge ? { hedge } : {}), ...(cancelled ? { cancelled } : {}),
-  }), s.report);
+  }), s.report, c.quiet);
 }

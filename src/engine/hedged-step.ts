@@ -48,7 +48,7 @@ export async function hedgedStep<T>(c: Call<T>, plan: HedgingPlan): Promise<Step
     },
     elapsed: () => c.elapsed(),
     sleep: (ms, signal) => s.clock.sleep(ms, signal),
-    event: (type, details) => notifyPolicy(s.observers, s.report, 'hedging', type, c.name, s.clock.now(), details),
+    event: (type, details) => notifyPolicy(s.observers, c.quiet, s.report, 'hedging', type, c.name, s.clock.now(), details),
   }, plan);
   if (outcome.kind === 'cancelled') throw new Error('maestro-retry: internal error: a hedged round ended on a cancelled attempt');
   // A retry the last failure allowed may be one the call no longer has: hedges counted as retries.

@@ -15,7 +15,7 @@
  * delay) goes through `Call.wait`, so the call's `timeout` and `signal` bound it.
  */
 import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
-import { notify, notifyPolicy } from '../observers/notify.js';
+import { allQuiet, notify, notifyCallStarted, notifyPolicy } from '../observers/notify.js';
 import { ask, isThenable } from '../strategies/ask.js';
 import { useFallback, type FallbackPlan } from '../strategies/fallback.js';
 import type { Strategy } from '../strategies/strategy.js';
@@ -41,7 +41,10 @@ export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invok
   } catch (internal) {
     ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
   }
-  if (s.observers.length > 0) notify(s.observers, 'callStarted', Object.freeze({ operationName: name, timestamp: c.start }), s.report);
+  if (c.heard) {
+    c.quiet = notifyCallStarted(s.observers, Object.freeze({ operationName: name, timestamp: c.start }), s.report);
+    c.heard = !allQuiet(s.observers, c.quiet);
+  }
   // The attempts, until the call succeeds or gives up (one async function with the call's start
   // and end: each async function between the caller and its result costs about a bare call).
   const started = ending === undefined;
@@ -84,12 +87,12 @@ export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invok
         const granted = await allowRetry(c, attempt.report);
         if (granted !== true) { ending = { ok: false, reason: granted.reason }; break attempts; }
         c.lastRetryAfterTimeout = attempt.report.timedOut;
-        if (s.observers.length > 0) {
+        if (c.heard) {
           const pending = notify(s.observers, 'retryScheduled', Object.freeze({
             operationName: c.name, attempt: c.attempt, delay: decision.delay,
             ...(c.last!.kind === 'error' ? { error: c.last!.error } : { result: c.last!.result }),
             retriesLeft: s.maxRetries + 1 - c.attempt, elapsedMs: c.elapsed(),
-          }), s.report);
+          }), s.report, c.quiet);
           if (pending !== undefined) await c.wait(Promise.all(pending));
         }
         if (decision.delay > 0) await c.wait(s.clock.sleep(decision.delay, c.scope?.signal));
@@ -121,13 +124,13 @@ export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invok
     if (ending.ok || ending.internal !== true) ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
   }
   const failure = ending.ok ? undefined : failureOf(c, ending, elapsedMs);
-  if (s.observers.length > 0) {
+  if (c.heard) {
     const last = ending.ok ? {} : ending.internal === true ? { lastError: failure } : c.last === undefined ? {}
       : c.last.kind === 'error' ? { lastError: c.last.error } : { lastResult: c.last.result };
     notify(s.observers, 'callEnded', Object.freeze({
       operationName: name, attempts: c.attempt, totalDelayMs: c.totalDelay, elapsedMs, timestamp: c.start + elapsedMs,
       ...(ending.ok ? { result: ending.value } : { reason: ending.reason, error: failure, ...last }),
-    }), s.report);
+    }), s.report, c.quiet);
   }
   if (ending.ok) return ending.value;
   if (s.fallback !== undefined && ending.internal !== true && s.fallback.on.has(ending.reason)) {
@@ -145,7 +148,7 @@ function fallBack<T>(c: Call<T>, plan: FallbackPlan<T>, reason: GiveUpReason, fa
   });
   return useFallback(plan, event, {
     report: (error) => s.report(error, 'fallback', c.name),
-    event: (type, details) => notifyPolicy(s.observers, s.report, 'fallback', type, c.name, s.clock.now(), details),
+    event: (type, details) => notifyPolicy(s.observers, c.quiet, s.report, 'fallback', type, c.name, s.clock.now(), details),
   });
 }
 

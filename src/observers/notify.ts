@@ -43,35 +43,72 @@ function operationNameOf(event: unknown): string {
 }
 
 /**
- * Calls `method` of each observer with `event`. Returns the promises the observers returned
- * (already guarded: each settles, never rejects), or `undefined` when none did.
+ * Calls `method` of `observer` with `event`. A throw, and a returned promise's rejection, go to
+ * `report`; a returned promise comes back guarded (it settles, never rejects).
+ */
+function deliver<M extends CallEventName>(observer: CallObserver, method: M, event: EventOf<M>, report: ErrorReporter): unknown {
+  const handler = handlerOf(observer, method) as ((e: EventOf<M>) => unknown) | undefined;
+  if (handler === undefined) return undefined;
+  let returned: unknown;
+  try {
+    returned = handler.call(observer, event);
+  } catch (error) {
+    report(error, hookName(observer, method, event), operationNameOf(event));
+    return undefined;
+  }
+  if (returned === null || typeof returned !== 'object' || typeof (returned as PromiseLike<unknown>).then !== 'function') return returned;
+  return Promise.resolve(returned as PromiseLike<unknown>).then(
+    () => undefined,
+    (error: unknown) => report(error, hookName(observer, method, event), operationNameOf(event)),
+  );
+}
+
+/**
+ * Which observers sat a call out: bit `i` is set when observer `i` answered `callStarted`
+ * with `false` (only the first {@link QUIET_MAX} can; later ones hear every event).
+ */
+export type Quiet = number;
+
+/** How many observers of a call can sit it out (the bits of a {@link Quiet}). */
+export const QUIET_MAX = 31;
+
+function sitsOut(quiet: Quiet, i: number): boolean {
+  return quiet !== 0 && i < QUIET_MAX && (quiet & (1 << i)) !== 0;
+}
+
+/**
+ * Calls `method` of each observer with `event`, but not of those that sat the call out
+ * (`quiet`). Returns the promises the observers returned (already guarded: each settles, never
+ * rejects), or `undefined` when none did.
  */
 export function notify<M extends CallEventName>(observers: readonly CallObserver[], method: M, event: EventOf<M>,
-  report: ErrorReporter): Promise<void>[] | undefined {
+  report: ErrorReporter, quiet: Quiet = 0): Promise<void>[] | undefined {
   let pending: Promise<void>[] | undefined;
-  for (const observer of observers) {
-    const handler = handlerOf(observer, method) as ((e: EventOf<M>) => unknown) | undefined;
-    if (handler === undefined) continue;
-    let returned: unknown;
-    try {
-      returned = handler.call(observer, event);
-    } catch (error) {
-      report(error, hookName(observer, method, event), operationNameOf(event));
-      continue;
-    }
-    if (returned === null || typeof returned !== 'object' || typeof (returned as PromiseLike<unknown>).then !== 'function') continue;
-    const settled = Promise.resolve(returned as PromiseLike<unknown>).then(
-      () => undefined,
-      (error: unknown) => report(error, hookName(observer, method, event), operationNameOf(event)),
-    );
-    (pending ??= []).push(settled);
+  for (let i = 0; i < observers.length; i++) {
+    if (sitsOut(quiet, i)) continue;
+    const returned = deliver(observers[i]!, method, event, report);
+    if (returned instanceof Promise) (pending ??= []).push(returned as Promise<void>);
   }
   return pending;
 }
 
+/** Tells each observer that a call started, and answers with those that sat it out. */
+export function notifyCallStarted(observers: readonly CallObserver[], event: EventOf<'callStarted'>, report: ErrorReporter): Quiet {
+  let quiet = 0;
+  for (let i = 0; i < observers.length; i++) {
+    if (deliver(observers[i]!, 'callStarted', event, report) === false && i < QUIET_MAX) quiet |= 1 << i;
+  }
+  return quiet;
+}
+
+/** Whether every observer sat the call out (then no event of it needs to be built). */
+export function allQuiet(observers: readonly CallObserver[], quiet: Quiet): boolean {
+  return observers.length === 0 || (observers.length <= QUIET_MAX && quiet === 2 ** observers.length - 1);
+}
+
 /** Sends a policy event of the engine's own (`'hedging'`, `'fallback'`) about a call of `operationName`. */
-export function notifyPolicy(observers: readonly CallObserver[], report: ErrorReporter, policy: 'hedging' | 'fallback', type: string,
+export function notifyPolicy(observers: readonly CallObserver[], quiet: Quiet, report: ErrorReporter, policy: 'hedging' | 'fallback', type: string,
   operationName: string, timestamp: number, details: Readonly<Record<string, unknown>>): void {
-  if (observers.length === 0) return;
-  notify(observers, 'policyEvent', Object.freeze({ policy, name: policy, type, timestamp, operationName, ...details }), report);
+  if (allQuiet(observers, quiet)) return;
+  notify(observers, 'policyEvent', Object.freeze({ policy, name: policy, type, timestamp, operationName, ...details }), report, quiet);
 }

@@ -115,8 +115,15 @@ export interface PolicyEvent {
  * operation (a process warning, or `onHookError`) and the call goes on.
  */
 export interface CallObserver {
-  /** Told when a call starts, before its first attempt. */
-  callStarted?(event: CallStartedEvent): void;
+  /**
+   * Told when a call starts, before its first attempt. Answering `false` sits the call out:
+   * the observer hears none of the call's other events (an observer with nothing to record
+   * for now, such as the OpenTelemetry bridge while no SDK is registered, then costs the call
+   * nothing more). That holds for the first 31 observers of a call (the `registry`, the hooks
+   * and the `observers` option, in that order; later ones hear every event); a registry's
+   * subscribers hear every event of every call it records.
+   */
+  callStarted?(event: CallStartedEvent): void | false;
   /** Told when an attempt ends. */
   attemptEnded?(event: AttemptEndedEvent): void;
   /** Told when a retry is decided, before the delay; the call waits for a returned promise. */

@@ -3,5 +3,5 @@
  * stream. Needs `@opentelemetry/api` (an optional peer dependency); `maestro-retry` itself
  * never loads it. This file only re-exports.
  */
-export { createRetryTelemetry, type RetryTelemetry, type RetryTelemetryOptions } from './telemetry.js';
+export { createRetryTelemetry, LOOK_EVERY, type RetryTelemetry, type RetryTelemetryOptions } from './telemetry.js';
 export type { WatchablePolicy } from '../observers/policy-reading.js';

@@ -1,7 +1,19 @@
-import { trace, type Attributes } from '@opentelemetry/api';
+import { ProxyTracerProvider, trace, type Attributes } from '@opentelemetry/api';
 import type { CallEndedEvent, RetryScheduledEvent } from '../observers/observer.js';
 import { ATTR, SPAN_EVENT } from './conventions.js';
 import type { Labels } from './labels.js';
+
+/** What the API's tracer provider delegates to while no SDK is registered. */
+const NO_TRACING = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether a tracer provider is registered globally. A provider from another copy of the API is
+ * taken as registered (its no-op one cannot be told from an SDK's here).
+ */
+export function tracingRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider && provider.getDelegate() === NO_TRACING);
+}
 
 /**
  * Trace events on the span active when an event is emitted. The engine emits every event
@@ -20,6 +32,11 @@ export class SpanEvents {
 
   constructor(labels: Labels) {
     this.#labels = labels;
+  }
+
+  /** Whether a span is active and recording: the one a call starting now would mark. */
+  recording(): boolean {
+    return trace.getActiveSpan()?.isRecording() === true;
   }
 
   retryScheduled(event: RetryScheduledEvent): void {

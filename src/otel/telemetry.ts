@@ -5,14 +5,14 @@ import { safeGet } from '../observers/safe.js';
 import { METER_NAME } from './conventions.js';
 import { Labels } from './labels.js';
 import { MetricRecorder } from './recorder.js';
-import { SpanEvents } from './span-events.js';
+import { SpanEvents, tracingRegistered } from './span-events.js';
 
 /** Options of {@link createRetryTelemetry}. Every one is optional. */
 export interface RetryTelemetryOptions {
   /**
-   * Where the instruments are made. By default the global meter provider, looked up again at
-   * the start of every call and at every policy event, so an SDK registered after this bridge
-   * was made is picked up.
+   * Where the instruments are made. By default the global meter provider, looked up again
+   * every {@link LOOK_EVERY} calls and at every policy event (and at once by
+   * {@link RetryTelemetry.refresh}), so an SDK registered after this bridge was made is picked up.
    */
   readonly meterProvider?: MeterProvider;
   /** Distinct operation names reported; later new ones are reported as `_OTHER`. @default 100 */
@@ -31,8 +31,14 @@ export interface RetryTelemetryOptions {
  * records there) or to calls (`observers: [telemetry]`), and `watch` the policies to report.
  */
 export interface RetryTelemetry extends CallObserver {
-  /** Looks up the global meter provider again (when none was given), so a later SDK is used. */
-  callStarted(): void;
+  /**
+   * Answers `false`, sitting the call out, when it has nothing to record for it: no metrics SDK,
+   * and no span recording (or span events turned off). Every {@link LOOK_EVERY} calls it first
+   * looks up the global providers again, so a later SDK is used.
+   */
+  callStarted(): false | undefined;
+  /** Looks up the global meter and tracer providers now (after registering an SDK late). */
+  refresh(): void;
   /** Counts the attempt and records its duration. */
   attemptEnded(event: AttemptEndedEvent): void;
   /** Records the delay, and adds a retry event to the active span. */
@@ -50,6 +56,13 @@ export interface RetryTelemetry extends CallObserver {
   /** Stops watching every policy and stops the gauges. Events after it are ignored. */
   dispose(): void;
 }
+
+/**
+ * How many calls the bridge lets pass between two look-ups of the global providers: a look-up
+ * costs about as much as the rest of a call's bookkeeping, and an SDK is usually registered
+ * before the first call.
+ */
+export const LOOK_EVERY = 100;
 
 function bound(options: RetryTelemetryOptions, key: 'maxOperations' | 'maxErrorTypes' | 'maxPolicies', fallback: number): number {
   const value = options[key];
@@ -91,6 +104,10 @@ class Telemetry implements RetryTelemetry {
   #provider: MeterProvider | undefined;
   /** `undefined` while the provider is the API's no-op one: nothing to record. */
   #recorder: MetricRecorder | undefined;
+  /** Calls until the next look-up of the global providers. */
+  #countdown = 0;
+  /** A tracer provider is registered (and span events are on): each call looks for a recording span. */
+  #tracing = false;
   readonly #watched = new Map<WatchablePolicy, () => void>();
   readonly #seen = new WeakSet<PolicyEvent>();
   #disposed = false;
@@ -99,7 +116,13 @@ class Telemetry implements RetryTelemetry {
     this.#labels = labels;
     this.#fixedProvider = provider;
     this.#spans = spans;
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.#countdown = LOOK_EVERY;
     this.#refresh();
+    this.#tracing = this.#spans !== undefined && tracingRegistered();
   }
 
   /** Makes the recorder anew when the provider has changed since the last look. */
@@ -113,8 +136,10 @@ class Telemetry implements RetryTelemetry {
     this.#recorder = meter === createNoopMeter() ? undefined : new MetricRecorder(meter, this.#labels, () => this.#watched.keys());
   }
 
-  callStarted(): void {
-    if (this.#fixedProvider === undefined) this.#refresh();
+  callStarted(): false | undefined {
+    if (--this.#countdown <= 0) this.refresh();
+    if (this.#recorder !== undefined) return undefined;
+    return !this.#disposed && this.#tracing && this.#spans!.recording() ? undefined : false;
   }
 
   attemptEnded(event: AttemptEndedEvent): void {
