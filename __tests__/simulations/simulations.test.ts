@@ -25,7 +25,7 @@ describe('retry-storm simulation (scaled down)', () => {
     const r = await runStorm(config('ratio budget'), storm);
     // Steady state: 1 + max(ratio, minRetriesPerSecond / offered rate); the ratio wins here.
     expect(10 / rate).toBeLessThanOrEqual(0.1);
-    // 1.0998x at full scale (npm run simulate); this scaled-down run samples fewer seconds.
+    // 1.091x at full scale (npm run simulate); this scaled-down run samples fewer seconds.
     expect(r.steadyAmplification).toBeLessThanOrEqual(1.1 + 0.005);
     // No 4x burst: the suffix rule lets any 1 s spend at most its own calls' ratio plus the
     // window's floor (10/s * 10 s), a large share at this small rate; 1.2x at 1000 calls/s.
