@@ -30,6 +30,7 @@ import { RetryRegistry } from '../../src/registry/retry-registry.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { seededRandom as prng } from '../../bench/sim/random.js';
 import { networkError } from '../helpers/drive.js';
+import { countBetween } from '../helpers/sorted.js';
 
 const CALLS = 10_000;
 const OPERATIONS = ['users.get', 'orders.list', 'cart.put', 'search', 'pay'] as const;
@@ -94,29 +95,15 @@ function ratioViolations(b: RatioRetryBudget, callTimes: number[], grantTimes: n
   const width = b.windowMs / 10;
   const calls = callTimes.slice().sort((x, y) => x - y);
   const grants = grantTimes.slice().sort((x, y) => x - y);
-  /** How many of the sorted `times` are at or after `from` and before `to`. */
-  const count = (times: number[], from: number, to: number): number => firstAtOrAfter(times, to) - firstAtOrAfter(times, from);
   const starts = new Set(grants);
   for (let t = 0; t <= (grants.at(-1) ?? 0); t += width) starts.add(t);
   const out: string[] = [];
   for (const from of starts) {
-    const g = count(grants, from, from + b.windowMs);
-    const c = count(calls, Math.floor(from / width) * width, from + b.windowMs);
+    const g = countBetween(grants, from, from + b.windowMs);
+    const c = countBetween(calls, Math.floor(from / width) * width, from + b.windowMs);
     if (g > Math.max(b.ratio * c, b.reserve) + 1e-9) out.push(`span from ${from}: ${g} retries for ${c} calls`);
   }
   return out;
-}
-
-/** The index of the first of the sorted `times` at or after `t`. */
-function firstAtOrAfter(times: number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 type Outcome = 'ok' | 'transient' | 'permanent' | 'hang';
