@@ -271,9 +271,9 @@ describe('RetryBudget: boundaries', () => {
 
   it('ratio: available rounds the headroom down and never goes below 0', () => {
     const clock = new ManualClock();
-    const b = RetryBudget.ratio({ ratio: 0.5, minRetriesPerSecond: 1.5, windowMs: 10_000, clock });
-    // a floor of 1.5 retries per bucket (of 1 s): 1 available
-    expect(b.reserve).toBe(15);
+    const b = RetryBudget.ratio({ ratio: 0.5, minRetriesPerSecond: 0.15, windowMs: 10_000, clock });
+    // reserve 1.5 retries: 1 available
+    expect(b.reserve).toBe(1.5);
     expect(b.available).toBe(1);
     b.onCall(); // earned 0.5, below the floor: still 1 available
     expect(b.available).toBe(1);

@@ -12,10 +12,9 @@ export interface RatioRetryBudgetOptions {
   /** Retries allowed per call made in the window: 0.1 lets 10 calls buy 1 retry. @default 0.1 */
   readonly ratio?: number;
   /**
-   * A floor so that a client with little traffic can still retry: this many retries a second
-   * are allowed whatever the ratio allows, as a rate (a bucket of `windowMs / 10` may use its
-   * share at once, a whole window `minRetriesPerSecond * windowMs / 1000`). The floor is a
-   * minimum, not added to the ratio.
+   * A floor so that a client with little traffic can still retry: at least this many retries
+   * per second of the window are granted, whatever the ratio allows (the floor is a minimum,
+   * not added to the ratio).
    * @default 10
    */
   readonly minRetriesPerSecond?: number;
@@ -69,8 +68,8 @@ const KEPT = BUCKETS + 1;
 /**
  * Retries limited to a share of recent calls, as in Finagle and the Google SRE book: every
  * call deposits `ratio` of a retry, every retry withdraws one, over a rolling window of
- * `windowMs`; however little traffic there is, `minRetriesPerSecond` retries a second are
- * allowed (a floor: the larger of the two applies).
+ * `windowMs`; at least `minRetriesPerSecond * windowMs / 1000` retries per window are
+ * granted however little traffic there is (a floor: the larger of the two applies).
  *
  * The guarantee, checked by property tests: over any span of `windowMs` (not only the
  * window's own positions), the retries granted never exceed
@@ -225,10 +224,9 @@ export class RatioRetryBudget implements Strategy {
   }
 
   /**
-   * The smallest, over the window's suffixes, of (allowed - granted) retries. A suffix of `n`
-   * buckets allows `ratio` of its calls or `n / 10` of the floor, whichever is larger (so the
-   * floor is a rate, not a burst); the kept bucket that just left the window still holds its
-   * retries against the window's calls.
+   * The smallest, over the window's suffixes, of (allowed - granted) retries: a suffix allows
+   * `ratio` of its calls or the floor, whichever is larger; the kept bucket that just left the
+   * window still holds its retries against the window's calls.
    */
   #headroom(w: RollingWindow): number {
     let calls = 0;
@@ -238,8 +236,7 @@ export class RatioRetryBudget implements Strategy {
       if (age < BUCKETS) calls += w.at(age, CALLS);
       retries += w.at(age, RETRIES);
       const earned = this.ratio * calls;
-      const floor = (this.reserve * Math.min(age + 1, BUCKETS)) / BUCKETS;
-      const room = (earned > floor ? earned : floor) - retries;
+      const room = (earned > this.reserve ? earned : this.reserve) - retries;
       if (room < min) min = room;
     }
     return min;
