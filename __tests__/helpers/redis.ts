@@ -33,3 +33,14 @@ export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
   const keys = await client.keys(`${prefix}:*`);
   if (keys.length > 0) await client.del(...keys);
 }
+
+/**
+ * Waits, when the store's time (`now()`, e.g. a policy's `toJSON().takenAt`) is within `marginMs`
+ * of the end of its bucket of `bucketMs`, until the next bucket has begun: a ratio budget's
+ * retries must fit the calls of the current bucket alone too, so a short test whose calls and
+ * retries straddle a bucket's end would be refused retries it expects.
+ */
+export async function awayFromBucketEnd(now: () => number, bucketMs: number, marginMs: number): Promise<void> {
+  const left = bucketMs - (now() % bucketMs);
+  if (left <= marginMs) await new Promise((r) => setTimeout(r, left + 20));
+}

@@ -7,7 +7,7 @@ import { CircuitOpenError } from '../../src/errors/circuit-open-error';
 import { redisStore, type RedisStore } from '../../src/redis/index';
 import { CircuitBreaker } from '../../src/strategies/circuit-breaker';
 import { RetryBudget } from '../../src/strategies/retry-budget';
-import { connect, deleteKeys, disconnectAll, uniquePrefix } from '../helpers/redis';
+import { awayFromBucketEnd, connect, deleteKeys, disconnectAll, uniquePrefix } from '../helpers/redis';
 import { describeWithService, redis } from '../helpers/services';
 
 const unavailable = () => Object.assign(new Error('503 Service Unavailable'), { status: 503 });
@@ -53,7 +53,8 @@ describeWithService(redis, 'retry() with policies in Redis', () => {
   });
 
   it('a shared budget holds the retries of both processes to its ratio of their calls', async () => {
-    const [a, b] = stores.map((store) => RetryBudget.ratio({ name: 'orders', ratio: 0.5, minRetriesPerSecond: 0, windowMs: 60_000, store }));
+    const [a, b] = stores.map((store) => RetryBudget.ratio({ name: 'orders', ratio: 0.5, minRetriesPerSecond: 0, windowMs: 600_000, store }));
+    await awayFromBucketEnd(() => a!.toJSON().takenAt, 60_000, 3_000);
     let attempts = 0;
     const failing = async () => {
       attempts++;

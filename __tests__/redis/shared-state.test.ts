@@ -9,7 +9,7 @@ import { AdaptiveRateLimiter } from '../../src/strategies/adaptive-rate-limiter'
 import { CircuitBreaker } from '../../src/strategies/circuit-breaker';
 import { RetryBudget } from '../../src/strategies/retry-budget';
 import type { AttemptReport } from '../../src/strategies/strategy';
-import { connect, deleteKeys, disconnectAll, uniquePrefix } from '../helpers/redis';
+import { awayFromBucketEnd, connect, deleteKeys, disconnectAll, uniquePrefix } from '../helpers/redis';
 import { describeWithService, redis } from '../helpers/services';
 
 const ctx = { operationName: 'op', attempt: 1 };
@@ -91,7 +91,8 @@ describeWithService(redis, 'policies sharing their state through Redis', () => {
   });
 
   it('a ratio budget grants against the fleet\'s calls, and a token bucket is one bucket', async () => {
-    const [a, b] = [store(), store()].map((s) => RetryBudget.ratio({ name: 'api', ratio: 0.1, minRetriesPerSecond: 0, windowMs: 60_000, store: s }));
+    const [a, b] = [store(), store()].map((s) => RetryBudget.ratio({ name: 'api', ratio: 0.1, minRetriesPerSecond: 0, windowMs: 600_000, store: s }));
+    await awayFromBucketEnd(() => a!.toJSON().takenAt, 60_000, 3_000);
     for (let i = 0; i < 30; i++) a!.callStarted();
     for (let i = 0; i < 20; i++) b!.callStarted();
     const grants = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a! : b!).allowRetry(ctx, outcome('failure'))));
