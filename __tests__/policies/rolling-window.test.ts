@@ -54,6 +54,15 @@ describe('RollingWindow', () => {
     expect([w.at(0, 0), w.at(3, 0), w.total(0)]).toEqual([3, 1, 4]);
   });
 
+  it('total sums the whole window, or only its newest buckets', () => {
+    const w = new RollingWindow(1000, 10, 1);
+    for (let t = 0; t < 1000; t += 100) {
+      w.advance(t);
+      w.add(0, t / 100 + 1); // 1 in the oldest bucket ... 10 in the newest
+    }
+    expect([w.total(0), w.total(0, 1), w.total(0, 3)]).toEqual([55, 10, 27]);
+  });
+
   it('clear zeroes the counters', () => {
     const w = new RollingWindow(1000);
     w.add(1, 4);

@@ -130,7 +130,7 @@ export class RatioRetryBudget implements Strategy {
       kind: KIND,
       name: this.name,
       clock,
-      initial: (now) => ({ window: saved === undefined ? new RollingWindow(this.#keptMs, KEPT, 2, now).data : restore(now)! }),
+      initial: (now) => ({ window: saved === undefined ? this.#window(now).data : restore(now)! }),
       changed: () => {},
       storeEvent: (type, detail) => this.#events.emit(type, this.#cell.now(), detail),
     });
@@ -144,13 +144,7 @@ export class RatioRetryBudget implements Strategy {
   /** A snapshot of the window. */
   get stats(): RatioRetryBudgetStats {
     const w = this.#windowNow();
-    let windowCalls = 0;
-    let windowRetries = 0;
-    for (let age = 0; age < BUCKETS; age++) {
-      windowCalls += w.at(age, CALLS);
-      windowRetries += w.at(age, RETRIES);
-    }
-    return { windowCalls, windowRetries, available: Math.max(0, Math.floor(this.#headroom(w))) };
+    return { windowCalls: w.total(CALLS, BUCKETS), windowRetries: w.total(RETRIES, BUCKETS), available: Math.max(0, Math.floor(this.#headroom(w))) };
   }
 
   /** Subscribes to this budget's {@link PolicyEvent}s (`'refused'`, and the store's events). */
@@ -203,22 +197,27 @@ export class RatioRetryBudget implements Strategy {
 
   /** Counts a call in the bucket of when it was made (a shared store sends calls in batches). */
   readonly #deposit = (s: RatioBudgetState, now: number, at: number): void => {
-    const w = new RollingWindow(this.#keptMs, KEPT, 2, s.window);
+    const w = this.#window(s.window);
     w.advance(now);
     w.addAt(at, CALLS);
   };
 
   readonly #withdraw = (s: RatioBudgetState, now: number): boolean => {
-    const w = new RollingWindow(this.#keptMs, KEPT, 2, s.window);
+    const w = this.#window(s.window);
     w.advance(now);
     if (this.#headroom(w) < 1) return false;
     w.add(RETRIES);
     return true;
   };
 
+  /** The kept buckets (the window and the one that just left it), new from `start` or over stored data. */
+  #window(start: number | WindowData): RollingWindow {
+    return new RollingWindow(this.#keptMs, KEPT, 2, start);
+  }
+
   /** The window as it stands now, on a copy (reading moves nothing stored). */
   #windowNow(): RollingWindow {
-    const w = new RollingWindow(this.#keptMs, KEPT, 2, copyWindow(this.#cell.read().window));
+    const w = this.#window(copyWindow(this.#cell.read().window));
     w.advance(this.#cell.now());
     return w;
   }

@@ -71,10 +71,10 @@ export class RollingWindow {
     this.data.counts[this.#slot(index) * this.#kinds + kind]! += amount;
   }
 
-  /** Counter `kind` summed over the whole window. */
-  total(kind: number): number {
+  /** Counter `kind` summed over the whole window, or over its `newest` buckets. */
+  total(kind: number, newest = this.buckets): number {
     let sum = 0;
-    for (let slot = 0; slot < this.buckets; slot++) sum += this.data.counts[slot * this.#kinds + kind]!;
+    for (let age = 0; age < newest; age++) sum += this.at(age, kind);
     return sum;
   }
 
