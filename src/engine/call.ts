@@ -2,7 +2,7 @@
  * The state of one call, as the loop (`run-call.ts`) and the attempt step (`attempt.ts`) share
  * it. One object per call, holding nothing a call does not use.
  */
-import type { Quiet } from '../observers/notify.js';
+import { allQuiet, type Quiet } from '../observers/notify.js';
 import type { RetryAttempt } from './types.js';
 import type { Scope } from './scope.js';
 import type { CallSettings } from './settings.js';
@@ -31,8 +31,6 @@ export class Call<T> {
   lastRetryAfterTimeout = false;
   /** The observers of the settings that sat this call out at its start. */
   quiet: Quiet = 0;
-  /** Some observer hears this call's events (so they are built). */
-  heard: boolean;
   /** Cancellation, for a call with a signal or a timeout. */
   scope: Scope | undefined = undefined;
   /** Every failed attempt's error and every attempt, kept only when a `RetryExhaustedError` may be built. */
@@ -40,10 +38,14 @@ export class Call<T> {
   readonly log: RetryAttempt[] | undefined;
 
   constructor(readonly s: CallSettings<T>, readonly name: string, readonly invoke: Invoke) {
-    this.heard = s.observers.length > 0;
     const keep = s.wrapError || s.retryOnResult !== undefined;
     this.errors = keep ? [] : undefined;
     this.log = keep ? [] : undefined;
+  }
+
+  /** Some observer hears this call's events (so they are built). */
+  get heard(): boolean {
+    return !allQuiet(this.s.observers, this.quiet);
   }
 
   /** The clock's time, or 0 when the call reads no clock. */

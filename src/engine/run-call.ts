@@ -15,7 +15,7 @@
  * delay) goes through `Call.wait`, so the call's `timeout` and `signal` bound it.
  */
 import { RetryTimeoutError } from '../errors/retry-timeout-error.js';
-import { allQuiet, notify, notifyCallStarted, notifyPolicy } from '../observers/notify.js';
+import { notify, notifyCallStarted, notifyPolicy } from '../observers/notify.js';
 import { ask, isThenable } from '../strategies/ask.js';
 import { useFallback, type FallbackPlan } from '../strategies/fallback.js';
 import type { Strategy } from '../strategies/strategy.js';
@@ -41,10 +41,7 @@ export async function runCall<T>(s: CallSettings<T>, name: string, invoke: Invok
   } catch (internal) {
     ending = { ok: false, reason: 'non-retryable', error: internal, internal: true };
   }
-  if (c.heard) {
-    c.quiet = notifyCallStarted(s.observers, Object.freeze({ operationName: name, timestamp: c.start }), s.report);
-    c.heard = !allQuiet(s.observers, c.quiet);
-  }
+  if (s.observers.length > 0) c.quiet = notifyCallStarted(s.observers, Object.freeze({ operationName: name, timestamp: c.start }), s.report);
   // The attempts, until the call succeeds or gives up (one async function with the call's start
   // and end: each async function between the caller and its result costs about a bare call).
   const started = ending === undefined;

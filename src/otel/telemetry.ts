@@ -121,12 +121,12 @@ class Telemetry implements RetryTelemetry {
 
   refresh(): void {
     this.#countdown = LOOK_EVERY;
-    this.#refresh();
+    this.#lookUpMeter();
     this.#tracing = this.#spans !== undefined && tracingRegistered();
   }
 
   /** Makes the recorder anew when the provider has changed since the last look. */
-  #refresh(): void {
+  #lookUpMeter(): void {
     if (this.#disposed) return;
     const provider = this.#fixedProvider ?? metrics.getMeterProvider();
     if (provider === this.#provider) return;
@@ -157,7 +157,7 @@ class Telemetry implements RetryTelemetry {
   }
 
   policyEvent(event: PolicyEvent): void {
-    if (this.#fixedProvider === undefined) this.#refresh();
+    if (this.#fixedProvider === undefined) this.#lookUpMeter();
     if (this.#recorder === undefined || this.#seen.has(event)) return;
     this.#seen.add(event);
     this.#recorder.policyEvent(event);
