@@ -44,13 +44,14 @@ export const systemClock: Clock = {
   sleep,
 };
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(delay: number, signal?: AbortSignal): Promise<void> {
+  const ms = Math.ceil(delay);
   // The common case, one timer and nothing to listen to: no closures beyond the promise's own
   // (a call waiting in its delay holds only the promise and the timer).
-  if (signal === undefined && ms <= MAX_TIMER_DELAY) return new Promise<void>((resolve) => void setTimeout(resolve, Math.ceil(ms)));
+  if (signal === undefined && ms <= MAX_TIMER_DELAY) return new Promise<void>((resolve) => void setTimeout(resolve, ms));
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
-    let remaining = Math.ceil(ms);
+    let remaining = ms;
     let timer: ReturnType<typeof setTimeout>;
     const onAbort = (): void => {
       clearTimeout(timer);
