@@ -83,8 +83,8 @@ export function finish<T>(c: Call<T>, r: Running, failed: boolean, value: unknow
   } catch (internal) {
     return closeAndThrow(c, r, e, internal);
   }
-  if (judged !== undefined) return Promise.resolve(judged).then(() => close(c, r, e), (internal: unknown) => closeAndThrow(c, r, e, internal));
-  return close(c, r, e);
+  if (judged !== undefined) return Promise.resolve(judged).then(() => closeThenStep(c, r, e), (internal: unknown) => closeAndThrow(c, r, e, internal));
+  return closeThenStep(c, r, e);
 }
 
 /** The decision on a failure or a rejected value, and whether the attempt ends a hedged round. */
@@ -114,11 +114,16 @@ function conclude(r: Running, e: End): void {
   else if (e.decision !== undefined && e.decision.verdict !== 'permanent') e.verdict = 'failure';
 }
 
-/** The attempt is over: the observers hear of it, the admitters are told how it counted, and the step is answered. */
-function close<T>(c: Call<T>, r: Running, e: End): MaybePromise<Attempted<T>> {
+/** The attempt is over: the observers hear of it and the admitters are told how it counted. */
+function close<T>(c: Call<T>, r: Running, e: End): MaybePromise<void> {
   ended(c, r.n, r.t0, e.durationMs, e.failed ? 'error' : e.rejected ? 'result' : 'success', e.error, e.value, r.ticket?.hedge === true, e.cancelled);
-  if (r.admitted.length === 0) return step(c, e);
-  return release(c, r.n, r.admitted, e.report()).then(() => step(c, e));
+  if (r.admitted.length > 0) return release(c, r.n, r.admitted, e.report());
+}
+
+/** `close`, then the step is answered. */
+function closeThenStep<T>(c: Call<T>, r: Running, e: End): MaybePromise<Attempted<T>> {
+  const closed = close(c, r, e);
+  return isThenable(closed) ? Promise.resolve(closed).then(() => step(c, e)) : step(c, e);
 }
 
 /** `close` after the decision failed (a predicate or the clock threw): the attempt is still closed, then the failure goes on. */
